@@ -1,0 +1,436 @@
+"""Row checks over whole columns: normalise each field once, then vectorised rules emit findings.
+
+A :class:`Chunk` holds the raw text columns of consecutive rows of one file; :func:`check_chunk`
+normalises them into canonical fields, appends findings, and returns the normalised frame that
+``assign`` consumes. State that spans chunks and files (duplicate IDs) lives in :class:`CallState`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from . import dates, idcard
+from .findings import Finding, column_letter, make_finding
+from .headers import Layout
+from .policy import Policy
+from .reader import MAX_CELL_CHARS
+from .retirement import fmt_age, statutory_age_months
+from .textnorm import clean_value, header_key
+
+_FOOTER = re.compile(r"^(合计|总计|小计|填表人|填报人|审核人|负责人|制表|单位负责人|经办人|联系人[:：]|备注[:：]|注[:：])")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})?[2-9]\d{6,7}(转\d{1,6})?$")
+_PHONE_SPLIT = re.compile(r"[/,，;；、\s]+")
+_GENDER = {"男": "男", "女": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女", "1": "男", "2": "女", "男性": "男", "女性": "女"}
+
+
+@dataclass
+class CallState:
+    """What one call remembers across chunks and files: ID → (file, row) of first sight."""
+
+    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class FileContext:
+    path: str
+    label: str  # file name shown in duplicate messages
+    layout: Layout
+    enterprise: str | None
+    credit_code: str | None
+    lang: str = "zh"
+
+
+class _Emitter:
+    def __init__(self, ctx: FileContext, policy: Policy, rows: np.ndarray, findings: list[Finding]):
+        self.ctx, self.policy, self.rows, self.findings = ctx, policy, rows, findings
+        self.error_rows: set[int] = set()
+
+    def emit(self, code: str, field_key: str | None, positions, values=None, *, severity=None, **params) -> None:
+        col = self.ctx.layout.columns.get(field_key) if field_key else None
+        header = self.ctx.layout.headers.get(col) if col is not None else (self.policy.fields[field_key].header if field_key else None)
+        pii = self.policy.fields[field_key].pii if field_key in self.policy.fields else None
+        for k, pos in enumerate(np.asarray(positions).tolist()):
+            per = {name: (v[k] if isinstance(v, list | np.ndarray | pd.Series) else v) for name, v in params.items()}
+            per = {name: (v.iloc[k] if isinstance(v, pd.Series) else v) for name, v in per.items()}
+            value = values[k] if values is not None else None
+            f = make_finding(code, self.ctx.lang, severity=severity, row=int(self.rows[pos]),
+                             column=column_letter(col) if col is not None else None, header=header,
+                             field=field_key, value=value, pii=pii, **per)
+            self.findings.append(f)
+            if f.severity == "error":
+                self.error_rows.add(pos)
+
+
+def normalise_text(raw: pd.Series) -> pd.Series:
+    """Fold width and spaces of each non-blank text; blanks become None."""
+    mask = raw.notna().to_numpy()
+    out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    if mask.any():
+        present = raw[mask].astype(str)
+        codes, uniques = pd.factorize(present)
+        cleaned = np.array([clean_value(u) for u in uniques], dtype=object)
+        vals = cleaned[codes]
+        vals[vals == ""] = None
+        out[mask] = vals
+    return out
+
+
+def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: int, raw: pd.DataFrame,
+                findings: list[Finding]) -> pd.DataFrame:
+    """Normalise and check one chunk; append findings; return the normalised people frame."""
+    lay = ctx.layout
+    n = len(raw)
+    cols = {key: normalise_text(raw[idx]) if idx in raw else pd.Series([None] * n, dtype=object)
+            for key, idx in lay.columns.items()}
+    rows = np.arange(first_row, first_row + n)
+    frame = pd.DataFrame(cols, index=range(n))
+    # drop blank and footer rows: they are not people
+    present = frame.notna()
+    nonblank = present.any(axis=1).to_numpy()
+    id_blank = frame["id_number"].isna().to_numpy() if "id_number" in frame else np.ones(n, bool)
+    first_text = frame.bfill(axis=1).iloc[:, 0] if len(frame.columns) else pd.Series([None] * n)
+    footer = id_blank & first_text.fillna("").astype(str).str.match(_FOOTER).to_numpy()
+    keep = nonblank & ~footer
+    frame = frame[keep].reset_index(drop=True)
+    rows = rows[keep]
+    em = _Emitter(ctx, policy, rows, findings)
+    m = len(frame)
+    for key in policy.fields:
+        if key not in frame:
+            frame[key] = pd.Series([None] * m, dtype=object)
+
+    _check_lengths(em, frame)
+    _check_required(em, frame, policy)
+    ids, id_ok = _check_ids(em, frame, state, ctx)
+    frame["id_number"] = ids
+    _check_choices(em, frame, policy)
+    ym = _check_dates(em, frame, policy, state)
+    _check_id_consistency(em, frame, ids, id_ok, ym)
+    _check_retirement_age(em, frame, ids, id_ok, ym, policy, state)
+    _check_numbers(em, frame, policy)
+    _check_documents_and_category(em, frame, policy)
+
+    frame.insert(0, "_row", rows)
+    frame.insert(0, "_file", ctx.path)
+    frame["enterprise"] = frame["enterprise"].fillna(ctx.enterprise) if ctx.enterprise else frame["enterprise"]
+    if ctx.credit_code:
+        frame["credit_code"] = frame["credit_code"].fillna(ctx.credit_code)
+    err = np.zeros(m, bool)
+    if em.error_rows:
+        err[list(em.error_rows)] = True
+    frame["_error"] = err
+    return frame
+
+
+def _check_lengths(em: _Emitter, frame: pd.DataFrame) -> None:
+    for key in list(em.ctx.layout.columns):
+        s = frame[key]
+        lengths = s.str.len().fillna(0).to_numpy()
+        pos = np.flatnonzero(lengths > MAX_CELL_CHARS)
+        if len(pos):
+            em.emit("value-too-long", key, pos, None, length=lengths[pos].astype(int).tolist())
+            frame.loc[pos, key] = s.iloc[pos].str.slice(0, 200)
+
+
+def _check_required(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
+    for key in policy.required.values:
+        if key in em.ctx.layout.columns:
+            pos = np.flatnonzero(frame[key].isna().to_numpy())
+            em.emit("missing-value", key, pos)
+    for key in policy.required.recommended:
+        if key in em.ctx.layout.columns:
+            pos = np.flatnonzero(frame[key].isna().to_numpy())
+            em.emit("missing-value", key, pos, severity="warning")
+    for group in policy.required.any_of:
+        present = [k for k in group if k in em.ctx.layout.columns]
+        if not present:
+            continue
+        none = np.logical_and.reduce([frame[k].isna().to_numpy() for k in present])
+        headers = "、".join(policy.fields[k].header for k in group)
+        em.emit("location-missing", present[0], np.flatnonzero(none), headers=headers)
+
+
+def _check_ids(em: _Emitter, frame: pd.DataFrame, state: CallState, ctx: FileContext) -> tuple[pd.Series, np.ndarray]:
+    raw = frame["id_number"]
+    m = len(frame)
+    ids = raw.map(lambda v: idcard.normalise_id(v) if isinstance(v, str) else v)
+    ok = np.zeros(m, bool)
+    out = ids.copy()
+    arr = ids.to_numpy(dtype=object)
+    present = np.array([isinstance(v, str) for v in arr], bool)
+    is18 = np.array([isinstance(v, str) and bool(idcard.ID18.match(v)) for v in arr], bool)
+    is15 = np.array([isinstance(v, str) and bool(idcard.ID15.match(v)) for v in arr], bool)
+    floaty = np.array([isinstance(v, str) and idcard.looks_like_float(v) for v in arr], bool) & present
+    # legacy 15-digit numbers: convert, warn
+    for pos in np.flatnonzero(is15 & ~floaty):
+        conv = idcard.upgrade_15(arr[pos])
+        em.emit("id-legacy", "id_number", [pos], [arr[pos]], converted=conv)
+        out.iloc[pos] = conv
+        arr[pos] = conv
+        is18[pos] = True
+    checksum_bad = np.zeros(m, bool)
+    if is18.any():
+        idx = np.flatnonzero(is18)
+        vals = np.array([arr[i] for i in idx], dtype="<U18")
+        expected = idcard.check_chars(np.array([v[:17] for v in vals], dtype="<U17"))
+        bad = expected != np.array([v[17] for v in vals])
+        checksum_bad[idx[bad]] = True
+        lost = checksum_bad & floaty
+        em.emit("id-precision-lost", "id_number", np.flatnonzero(lost), arr[lost])
+        only_bad = checksum_bad & ~floaty
+        exp_map = dict(zip(idx.tolist(), expected.tolist(), strict=True))
+        em.emit("id-checksum", "id_number", np.flatnonzero(only_bad), arr[only_bad],
+                expected=[exp_map[i] for i in np.flatnonzero(only_bad)])
+    fmt_bad = present & ~is18 & ~is15
+    lost_fmt = fmt_bad & floaty
+    em.emit("id-precision-lost", "id_number", np.flatnonzero(lost_fmt), arr[lost_fmt])
+    em.emit("id-format", "id_number", np.flatnonzero(fmt_bad & ~floaty), arr[fmt_bad & ~floaty])
+    # birth date inside the ID
+    birth_ok = np.zeros(m, bool)
+    for pos in np.flatnonzero(is18):
+        birth_ok[pos] = idcard.valid_birth(arr[pos][6:14], state.today)
+    bad_birth = is18 & ~birth_ok & ~checksum_bad
+    em.emit("id-birthdate", "id_number", np.flatnonzero(bad_birth), arr[bad_birth],
+            birth=[arr[p][6:14] for p in np.flatnonzero(bad_birth)])
+    ok = is18 & ~checksum_bad & birth_ok
+    # unknown area codes: a warning, checked once per distinct code
+    if em.policy.thresholds.warn_unknown_area_code and ok.any():
+        areas = pd.Series([arr[p][:6] for p in np.flatnonzero(ok)], index=np.flatnonzero(ok))
+        unknown = {a for a in areas.unique() if not idcard.area_known(a)}
+        if unknown:
+            pos = areas[areas.isin(unknown)].index.to_numpy()
+            em.emit("id-area-unknown", "id_number", pos, arr[pos], area=[arr[p][:6] for p in pos])
+    # duplicates, within and across files of the call
+    for pos in np.flatnonzero(ok):
+        key = arr[pos]
+        first = state.seen_ids.get(key)
+        here = (ctx.label, int(em.rows[pos]))
+        if first is None:
+            state.seen_ids[key] = here
+        else:
+            row_ref = f"row {first[1]}" if ctx.lang == "en" else f"第 {first[1]} 行"
+            where = row_ref if first[0] == ctx.label else f"{first[0]} {row_ref}"
+            em.emit("id-duplicate", "id_number", [pos], [key], other=where)
+    return out, ok
+
+
+def _check_choices(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
+    lang = em.ctx.lang
+    if "gender" in em.ctx.layout.columns:
+        s = frame["gender"]
+        mapped = s.map(lambda v: _GENDER.get(str(v).upper()) if isinstance(v, str) else None)
+        bad = s.notna() & mapped.isna()
+        em.emit("invalid-choice", "gender", np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed="男、女")
+        frame["gender"] = mapped
+    for key, spec in policy.fields.items():
+        if key not in em.ctx.layout.columns:
+            continue
+        s = frame[key]
+        if spec.kind == "choice":
+            index = policy.choice_index(key)
+            mapped = s.map(lambda v, ix=index: ix.get(header_key(v)) if isinstance(v, str) else None)
+            bad = s.notna() & mapped.isna()
+            allowed = "、".join(policy.categories) if spec.choices == "categories" else "、".join(spec.choices or [])
+            em.emit("invalid-choice", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed=allowed)
+            frame[key] = mapped
+        elif spec.kind in ("yesno", "document"):
+            index = policy.yesno_index(key)
+            mapped = s.map(lambda v, ix=index: ix.get(str(v).upper()) if isinstance(v, str) else None)
+            bad = s.notna() & mapped.isna()
+            yes = "/".join(policy.yesno.yes[:4])
+            no = "/".join(v for v in policy.yesno.no[:4] if v)
+            em.emit("invalid-choice", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist(),
+                    allowed=f"{yes} | {no}" if lang != "en" else f"yes: {yes}; no: {no}")
+            frame[key] = mapped.where(mapped.notna(), None) if spec.kind == "yesno" else mapped.fillna(False)
+        elif spec.kind == "credit_code":
+            vals = s.map(lambda v: str(v).upper().replace(" ", "") if isinstance(v, str) else None)
+            problems = {v: idcard.uscc_problem(v) for v in vals.dropna().unique()}
+            bad = vals.map(lambda v, p=problems: bool(p.get(v)) if v else False).to_numpy(bool)
+            pos = np.flatnonzero(bad)
+            em.emit("credit-code-invalid", key, pos, vals.iloc[pos].tolist(), detail=[problems[v] for v in vals.iloc[pos]])
+            frame[key] = vals
+
+
+def _check_dates(em: _Emitter, frame: pd.DataFrame, policy: Policy, state: CallState) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Parse date fields; return {field: (month_index, day)} with month_index = y*12+m-1, -1 unknown."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    today_ym = state.today.year * 12 + state.today.month - 1
+    for key, spec in policy.fields.items():
+        if spec.kind not in ("date", "month"):
+            continue
+        s = frame[key]
+        y, mo, d = dates.parse_column(s)
+        present = s.notna().to_numpy()
+        invalid = present & ((y == 0) | (y < policy.thresholds.earliest_birth_year))
+        if key in em.ctx.layout.columns:
+            em.emit("date-invalid", key, np.flatnonzero(invalid), s[invalid].tolist())
+        ym = np.where(invalid | ~present, -1, y * 12 + mo - 1)
+        future = (ym > today_ym) | ((ym == today_ym) & (d > state.today.day))
+        em.emit("date-future", key, np.flatnonzero(future), s[future].tolist())
+        ym = np.where(future, -1, ym)
+        frame[key] = [dates.fmt(int(a), int(b), int(c)) if v >= 0 else None for a, b, c, v in zip(y, mo, d, ym, strict=True)]
+        out[key] = (ym, d)
+    order = [("birth_date", "work_start"), ("work_start", "retire_date"), ("birth_date", "retire_date")]
+    for early, late in order:
+        if early not in out or late not in out:
+            continue
+        a, b = out[early][0], out[late][0]
+        bad = (a >= 0) & (b >= 0) & (a >= b)
+        if early == "birth_date" and late == "retire_date" and "work_start" in em.ctx.layout.columns:
+            bad &= out["work_start"][0] < 0  # already reported through work_start
+        h1, h2 = policy.fields[early].header, policy.fields[late].header
+        detail = f"“{h1}”应早于“{h2}”" if em.ctx.lang != "en" else f"'{h1}' must be before '{h2}'"
+        em.emit("date-order", late, np.flatnonzero(bad), frame[late][bad].tolist(), detail=detail)
+    return out
+
+
+def _check_id_consistency(em: _Emitter, frame: pd.DataFrame, ids: pd.Series, ok: np.ndarray, ym) -> None:
+    arr = ids.to_numpy(dtype=object)
+    pos_ok = np.flatnonzero(ok)
+    if not len(pos_ok):
+        return
+    id_y = np.zeros(len(arr), np.int32)
+    id_m = np.zeros(len(arr), np.int32)
+    id_d = np.zeros(len(arr), np.int32)
+    sex = np.array([""] * len(arr), dtype=object)
+    for p in pos_ok:
+        v = arr[p]
+        id_y[p], id_m[p], id_d[p] = int(v[6:10]), int(v[10:12]), int(v[12:14])
+        sex[p] = "男" if int(v[16]) % 2 else "女"
+    if "birth_date" in ym and "birth_date" in em.ctx.layout.columns:
+        b_ym, b_d = ym["birth_date"]
+        id_ym = id_y * 12 + id_m - 1
+        bad = ok & (b_ym >= 0) & ((b_ym != id_ym) | ((b_d > 0) & (b_d != id_d)))
+        pos = np.flatnonzero(bad)
+        em.emit("birthdate-mismatch", "birth_date", pos, frame["birth_date"].iloc[pos].tolist(),
+                expected=[dates.fmt(id_y[p], id_m[p], id_d[p]) for p in pos])
+    if "gender" in em.ctx.layout.columns:
+        g = frame["gender"].to_numpy(dtype=object)
+        bad = ok & np.array([isinstance(x, str) for x in g]) & (g != sex)
+        pos = np.flatnonzero(bad)
+        em.emit("gender-mismatch", "gender", pos, g[pos].tolist(), expected=sex[pos].tolist())
+    else:
+        frame["gender"] = np.where(ok, sex, None)
+    # fill the derived birth date and gender where blank
+    fill = ok & frame["birth_date"].isna().to_numpy()
+    if fill.any():
+        frame.loc[fill, "birth_date"] = [dates.fmt(id_y[p], id_m[p], id_d[p]) for p in np.flatnonzero(fill)]
+    fill = ok & frame["gender"].isna().to_numpy()
+    if fill.any():
+        frame.loc[fill, "gender"] = sex[fill]
+
+
+def _check_retirement_age(em: _Emitter, frame, ids, ok, ym, policy: Policy, state: CallState) -> None:
+    if "retire_date" not in ym:
+        return
+    r_ym = ym["retire_date"][0]
+    arr = ids.to_numpy(dtype=object)
+    g = frame["gender"].to_numpy(dtype=object)
+    post = frame["post"].to_numpy(dtype=object)
+    lang = em.ctx.lang
+    today_ym = state.today.year * 12 + state.today.month - 1
+    flagged, ages, stats, bases = [], [], [], []
+    old, old_ages = [], []
+    for p in np.flatnonzero(ok):
+        by, bm = int(arr[p][6:10]), int(arr[p][10:12])
+        b_ym = by * 12 + bm - 1
+        age_now = (today_ym - b_ym) // 12
+        if age_now > policy.thresholds.max_age_years:
+            old.append(p)
+            old_ages.append(age_now)
+        if r_ym[p] < 0 or g[p] not in ("男", "女"):
+            continue
+        age = r_ym[p] - b_ym
+        statutory = statutory_age_months(by, bm, g[p], post[p])
+        if age < statutory - policy.thresholds.retirement_age_tolerance_months:
+            flagged.append(p)
+            ages.append(fmt_age(int(age), lang))
+            stats.append(fmt_age(statutory, lang))
+            basis = "男" if g[p] == "男" else ("女干部" if post[p] == "干部" else "女工人")
+            bases.append(basis if lang != "en" else {"男": "man", "女干部": "woman cadre", "女工人": "woman worker"}[basis])
+    em.emit("retirement-age", "retire_date", flagged, frame["retire_date"].iloc[flagged].tolist(), age=ages, statutory=stats, basis=bases)
+    em.emit("age-implausible", "id_number", old, arr[old] if old else [], age=old_ages)
+
+
+def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
+    th = policy.thresholds
+    for key, spec in policy.fields.items():
+        if key not in em.ctx.layout.columns:
+            continue
+        s = frame[key]
+        if spec.kind == "number":
+            num = pd.to_numeric(s.str.replace(",", "", regex=False).str.replace("元", "", regex=False), errors="coerce")
+            bad = s.notna() & num.isna()
+            em.emit("number-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
+            if key == "pension":
+                rng = num.notna() & ((num < th.pension_min) | (num > th.pension_max))
+                em.emit("number-range", key, np.flatnonzero(rng.to_numpy()), s[rng].tolist(),
+                        low=th.pension_min, high=th.pension_max)
+            frame[key] = num.where(num.notna(), None).astype(object)
+        elif spec.kind == "phone":
+            vals = s.map(lambda v: re.sub(r"[-()（）\s]", "", v) if isinstance(v, str) else None)
+            good = vals.map(lambda v: v is None or all(_MOBILE.match(x) or _LANDLINE.match(x) for x in _PHONE_SPLIT.split(v) if x))
+            bad = ~good.astype(bool)
+            em.emit("phone-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
+        elif spec.kind == "account":
+            vals = s.map(lambda v: re.sub(r"[\s-]", "", v) if isinstance(v, str) else None)
+            lost = vals.map(lambda v: isinstance(v, str) and idcard.looks_like_float(v))
+            bad = vals.map(lambda v: isinstance(v, str) and not (v.isdigit() and 10 <= len(v) <= 30)) & ~lost
+            em.emit("account-precision-lost", key, np.flatnonzero(lost.to_numpy(bool)), s[lost].tolist())
+            em.emit("account-invalid", key, np.flatnonzero(bad.to_numpy(bool)), s[bad].tolist())
+            frame[key] = vals
+
+
+def _check_documents_and_category(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
+    lang = em.ctx.lang
+    cats = frame["category"].to_numpy(dtype=object)
+    cadre = frame["cadre_level"].to_numpy(dtype=object)
+    m = len(frame)
+    handed = np.ones(m, bool)
+    file_transfer = np.ones(m, bool)
+    reasons = np.array([None] * m, dtype=object)
+    for name, cat in policy.categories.items():
+        sel = cats == name
+        handed[sel] = cat.handed_over
+        file_transfer[sel] = cat.file_transfer and cat.handed_over
+        if not cat.handed_over:
+            reasons[sel] = cat.reason_en if lang == "en" and cat.reason_en else cat.reason
+    central = cadre == "中央管理"
+    central_cat = next((n for n, c in policy.categories.items() if not c.handed_over and "中央" in n), None)
+    if central.any():
+        handed[central] = False
+        file_transfer[central] = False
+        if central_cat:
+            c = policy.categories[central_cat]
+            reasons[central & (reasons == None)] = c.reason_en if lang == "en" and c.reason_en else c.reason  # noqa: E711
+    county_cadre = cadre == "县级以上党委管理"
+    file_transfer[county_cadre] = False
+    not_handed = np.flatnonzero(~handed)
+    em.emit("not-transferable", "category", not_handed, frame["category"].iloc[not_handed].tolist(),
+            category=[cats[p] or cadre[p] for p in not_handed], reason=reasons[not_handed].tolist())
+    # required documents of handed-over people
+    missing_cols: set[str] = set()
+    for name, cat in policy.categories.items():
+        sel = (cats == name) & handed
+        if not sel.any():
+            continue
+        for doc in cat.documents:
+            need = sel & ~(county_cadre & (doc == "doc_file"))
+            if doc not in em.ctx.layout.columns:
+                missing_cols.add(doc)
+                continue
+            have = frame[doc].fillna(False).to_numpy(bool)
+            pos = np.flatnonzero(need & ~have)
+            em.emit("document-missing", doc, pos, frame[doc].iloc[pos].map(lambda v: "否" if v is False else "").tolist())
+    for doc in sorted(missing_cols):
+        em.findings.append(make_finding("missing-column", lang, header=policy.fields[doc].header, field=doc))
+    frame["handed_over"] = handed
+    frame["file_transfer"] = file_transfer
+    frame["exclusion_reason"] = reasons

@@ -1,0 +1,86 @@
+"""Parsing of the date forms offices type: Excel serials, datetimes and many text forms.
+
+Each distinct text is parsed once (columns repeat values a lot), then mapped back over the
+column. A parsed value is (year, month, day), with day 0 when only year and month are given.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_PATTERNS = [
+    # 1960-05-01, 1960/5/1, 1960.5.1, 1960-05-01 00:00:00, 1960-05-01T00:00:00
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    # 1960年5月1日, 1960年05月01号
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    # 1960-05, 1960/5, 1960.05, 1960.5
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    # 1960年5月, 1960年05月份
+    re.compile(r"^(\d{4})年(\d{1,2})月份?$"),
+]
+_YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YYYYMM = re.compile(r"^(\d{4})(\d{2})$")
+_SERIAL = re.compile(r"^\d{1,5}(\.\d+)?$")
+
+INVALID = (0, 0, 0)
+
+
+def parse_one(text: str) -> tuple[int, int, int]:
+    """(year, month, day) or :data:`INVALID`; day is 0 for a year-month value."""
+    t = text.strip().replace(" ", "") if "年" in text else text.strip()
+    for i, pat in enumerate(_PATTERNS):
+        m = pat.match(t)
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            d = int(m.group(3)) if i < 2 else 0
+            return _checked(y, mo, d)
+    m = _YYYYMMDD.match(t)
+    if m and 1800 <= int(m.group(1)) <= 2200:
+        return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _YYYYMM.match(t)
+    if m and 1800 <= int(m.group(1)) <= 2200:
+        return _checked(int(m.group(1)), int(m.group(2)), 0)
+    if _SERIAL.match(t):
+        serial = float(t)
+        if 1 <= serial < 80000 and not (1800 <= serial <= 2200 and "." not in t):
+            d = _EXCEL_EPOCH + timedelta(days=int(serial))
+            return (d.year, d.month, d.day)
+    return INVALID
+
+
+def _checked(y: int, m: int, d: int) -> tuple[int, int, int]:
+    if not 1 <= m <= 12:
+        return INVALID
+    if d:
+        try:
+            date(y, m, d)
+        except ValueError:
+            return INVALID
+    return (y, m, d)
+
+
+def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column of texts (None/NaN for blank) → arrays year, month, day (0 = unknown)."""
+    n = len(values)
+    years = np.zeros(n, dtype=np.int32)
+    months = np.zeros(n, dtype=np.int32)
+    days = np.zeros(n, dtype=np.int32)
+    mask = values.notna().to_numpy()
+    if not mask.any():
+        return years, months, days
+    present = values[mask].astype(str)
+    codes, uniques = pd.factorize(present)
+    parsed = np.array([parse_one(u) for u in uniques], dtype=np.int32).reshape(-1, 3)
+    years[mask] = parsed[codes, 0]
+    months[mask] = parsed[codes, 1]
+    days[mask] = parsed[codes, 2]
+    return years, months, days
+
+
+def fmt(y: int, m: int, d: int = 0) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}" if d else f"{y:04d}-{m:02d}"

@@ -1,0 +1,111 @@
+"""The findings model: one Finding per problem (with its cell), a FileReport per file, a Report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .mask import mask_value
+from .messages import render, severity_of
+
+Severity = Literal["error", "warning", "info"]
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    row: int | None = None  # as Excel shows it (1-based, title rows included); CSV: line number
+    column: str | None = None  # Excel column letter
+    header: str | None = None  # the header text as written in the file
+    field: str | None = None  # the policy's field key
+    value: str | None = None
+    message: str = ""
+    pii: str | None = Field(default=None, exclude=True)  # kind of personal data in `value`
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        d = self.model_dump(include={"code", "severity", "row", "column", "header", "field", "value", "message"})
+        if not show_pii and self.pii and self.value:
+            masked = mask_value(self.pii, self.value)
+            d["value"] = masked
+            d["message"] = self.message.replace(self.value, masked)
+        return d
+
+
+def make_finding(code: str, lang: str = "zh", *, severity: Severity | None = None, row: int | None = None,
+                 column: str | None = None, header: str | None = None, field: str | None = None,
+                 value: object = None, pii: str | None = None, **params: object) -> Finding:
+    """Build a finding whose message comes from the code's template in ``lang``."""
+    val = None if value is None else str(value)
+    params.setdefault("header", header or "")
+    params.setdefault("value", val if val is not None else "")
+    return Finding(code=code, severity=severity or severity_of(code), row=row, column=column,  # type: ignore[arg-type]
+                   header=header, field=field, value=val, message=render(code, lang, **params), pii=pii)
+
+
+class FileReport(BaseModel):
+    path: str
+    sheet: str | None = None
+    header_row: int | None = None
+    rows: int = 0
+    people: int = 0
+    enterprise: str | None = None
+    credit_code: str | None = None
+    findings: list[Finding] = []
+
+    def summary(self) -> dict:
+        counts = {"errors": 0, "warnings": 0, "infos": 0}
+        bad_rows: set[int] = set()
+        for f in self.findings:
+            counts[{"error": "errors", "warning": "warnings", "info": "infos"}[f.severity]] += 1
+            if f.severity == "error" and f.row is not None and f.field is not None:
+                bad_rows.add(f.row)
+        return {**counts, "people": self.people, "people_with_errors": len(bad_rows)}
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (f.row or 0, _col_key(f.column), _SEVERITY_ORDER[f.severity], f.code))
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "enterprise": self.enterprise,
+            "credit_code": self.credit_code,
+            "summary": self.summary(),
+            "findings": [f.to_dict(show_pii) for f in self.sorted_findings()],
+        }
+
+
+def _col_key(col: str | None) -> tuple[int, str]:
+    return (len(col or ""), col or "")
+
+
+class Report(BaseModel):
+    files: list[FileReport] = []
+
+    def summary(self) -> dict:
+        total = {"files": len(self.files), "errors": 0, "warnings": 0, "infos": 0, "people": 0, "people_with_errors": 0}
+        for f in self.files:
+            for k, v in f.summary().items():
+                total[k] += v
+        return total
+
+    def has_errors(self, strict: bool = False) -> bool:
+        s = self.summary()
+        return s["errors"] > 0 or (strict and s["warnings"] > 0)
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        return {"files": [f.to_dict(show_pii) for f in self.files], "summary": self.summary()}

@@ -1,0 +1,97 @@
+"""Citizen ID numbers (GB 11643-1999, legacy 15-digit GB 11643-1989) and unified social credit
+codes (GB 32100-2015), checked with numpy over whole columns.
+
+We do not use python-stdnum's ``cn.ric.validate``: it rejects numbers whose birth year precedes
+the creation of their county code, which is normal for retirees (see shared/DOMAIN.md). We use
+its area-code table only to *warn* about codes that never existed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_CHECK = np.array(list("10X98765432"))
+ID18 = re.compile(r"^\d{17}[\dX]$")
+ID15 = re.compile(r"^\d{15}$")
+_SCI = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+def check_chars(first17: np.ndarray) -> np.ndarray:
+    """Check characters for an array of 17-digit strings (``<U17`` or object)."""
+    if len(first17) == 0:
+        return np.array([], dtype="<U1")
+    codes = np.frombuffer(np.asarray(first17, dtype="<U17").tobytes(), dtype=np.uint32).reshape(-1, 17)
+    digits = codes.astype(np.int64) - 48
+    return _CHECK[(digits @ _WEIGHTS) % 11]
+
+
+def check_char(first17: str) -> str:
+    return str(check_chars(np.array([first17]))[0])
+
+
+def normalise_id(value: str) -> str:
+    """Fold spaces and case: ``３２１０…ｘ`` → ``3210…X`` (width folding is done by the caller)."""
+    return value.replace(" ", "").replace("-", "").upper()
+
+
+def upgrade_15(id15: str) -> str:
+    """Legacy 15-digit number → 18 digits: insert ``19`` after the area code, add the check."""
+    body = id15[:6] + "19" + id15[6:]
+    return body + check_char(body)
+
+
+def looks_like_float(value: str) -> bool:
+    """True when an ID/account text is what Excel makes of a number: scientific notation, a
+    trailing ``.0``, or an integer that is exactly a float with at most 15 significant digits
+    (Excel keeps 15), e.g. ``321002196005009984`` read back from 3.2100219600501E+17."""
+    if _SCI.match(value) or value.endswith(".0"):
+        return True
+    if not value.isdigit() or len(value) < 16:
+        return False
+    n = int(value)
+    f = float(n)
+    return int(f) == n and float(f"{f:.15g}") == f or value.endswith("000") and float(f"{f:.15g}") == float(value)
+
+
+def valid_birth(yyyymmdd: str, today: date) -> bool:
+    try:
+        d = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return date(1880, 1, 1) <= d <= today
+
+
+@lru_cache(maxsize=4096)
+def area_known(area: str) -> bool:
+    """Whether ``area`` was ever a county-level code (python-stdnum's table, historical codes
+    included). Unknown codes are warnings only."""
+    try:
+        from stdnum import numdb
+    except ImportError:  # pragma: no cover - dependency declared
+        return True
+    info = numdb.get("cn/loc").info(area)
+    return len(info) == 2 and "county" in info[1][1]
+
+
+# ---- unified social credit code (GB 32100-2015) ----
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+USCC = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
+
+
+def uscc_problem(code: str) -> str | None:
+    """None when ``code`` is a valid credit code, else a short reason (in Chinese/English)."""
+    if len(code) != 18:
+        return f"长度应为 18 位 / length {len(code)} ≠ 18"
+    if not USCC.match(code):
+        return "含不允许的字符（I O Z S V 不用）/ character not allowed"
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    expected = _USCC_ALPHABET[(31 - total % 31) % 31]
+    if code[17] != expected:
+        return f"校验位应为 {expected} / check character should be {expected}"
+    return None

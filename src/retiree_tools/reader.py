@@ -1,0 +1,419 @@
+"""Reading workbooks safely: sniff the real format, refuse hostile files, and load cells as text.
+
+Every cell comes back as text (or None for blank) exactly as the engine gives it; nothing is
+converted by guessing (pandas would turn ``1972.10`` into 1972.1). Rows keep the number Excel
+shows. xlsx/xlsm are loaded with fastexcel (calamine → Arrow, the fastest reader measured);
+xls/ods with python-calamine; csv with pandas in chunks, encoding detected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as _dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+# ---- safety bounds (documented in docs/security.md) ----
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in all
+MAX_RATIO = 200  # a real sheet compresses 5-20x; a bomb 1000x+
+RATIO_MIN_SIZE = 10 * 1024**2  # the ratio limit applies to entries inflating past 10 MiB
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut (value-too-long)
+PEEK_ROWS = 40
+CSV_CHUNK_ROWS = 200_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+_TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+SUPPORTED_SUFFIXES = _EXCEL_SUFFIXES | _TEXT_SUFFIXES
+
+
+@dataclass
+class Peek:
+    """The first rows of a sheet, for header detection: (excel_row, cells) with cells as text."""
+
+    rows: list[tuple[int, list[str | None]]]
+    col_offset: int  # absolute 0-based index of the first column
+
+
+@dataclass
+class Source:
+    """An opened input: its real format and sheets. Data is loaded by :meth:`chunks`."""
+
+    path: Path
+    kind: str  # xlsx | xls | ods | csv
+    sheets: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str = ","
+    _reader: object = None
+
+    # -- header peek --
+    def peek(self, sheet: str | None) -> Peek:
+        if self.kind == "csv":
+            return self._peek_csv()
+        if self.kind == "xlsx":
+            return self._peek_xlsx(sheet)
+        return self._peek_calamine(sheet)
+
+    def _fast(self):  # lazily opened fastexcel reader
+        if self._reader is None:
+            import fastexcel
+
+            try:
+                self._reader = fastexcel.read_excel(str(self.path))
+            except Exception as exc:  # noqa: BLE001 - engine errors are many and untyped
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        return self._reader
+
+    def _peek_xlsx(self, sheet: str | None) -> Peek:
+        reader = self._fast()
+        try:
+            sh = reader.load_sheet(sheet, header_row=None, dtypes="string", n_rows=PEEK_ROWS)
+            table = sh.to_arrow()
+            cols = sh.available_columns()
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        col_offset = cols[0].absolute_index if cols else 0
+        data = [table.column(i).to_pylist() for i in range(table.num_columns)]
+        first_row = _xlsx_first_row(self.path, sheet, self.sheets)
+        rows = [[c[i] for c in data] for i in range(table.num_rows)]
+        if rows and all(v in (None, "") for v in rows[0]):
+            # calamine started its range at a blank-valued cell: take its own start instead
+            first_row = self._calamine_start(sheet)[0] + 1
+        return Peek([(first_row + i, _trim(r)) for i, r in enumerate(rows)], col_offset)
+
+    def _calamine_sheet(self, sheet: str | None):
+        import python_calamine
+
+        try:
+            wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            return wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+
+    def _calamine_start(self, sheet: str | None) -> tuple[int, int]:
+        start = self._calamine_sheet(sheet).start
+        return (start[0], start[1]) if start else (0, 0)
+
+    def _calamine_rows(self, sheet: str | None) -> tuple[list[list[str | None]], int, int]:
+        sh = self._calamine_sheet(sheet)
+        start = sh.start or (0, 0)
+        try:
+            rows = [[_cell_text(v) for v in r] for r in sh.to_python(skip_empty_area=True)]
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        return rows, start[0] + 1, start[1]
+
+    def _peek_calamine(self, sheet: str | None) -> Peek:
+        rows, first, col0 = self._calamine_rows(sheet)
+        return Peek([(first + i, _trim(r)) for i, r in enumerate(rows[:PEEK_ROWS])], col0)
+
+    def _peek_csv(self) -> Peek:
+        rows = []
+        with self._open_text() as fh:
+            frame = _csv_frame(fh, self.delimiter, nrows=PEEK_ROWS, path=self.path)
+        for i, rec in enumerate(frame.itertuples(index=False)):
+            rows.append((i + 1, _trim([None if v is None or v == "" else str(v) for v in rec])))
+        return Peek(rows, 0)
+
+    # -- data --
+    def chunks(self, sheet: str | None, first_data_row: int, columns: list[int], peek: Peek) -> Iterator[tuple[int, pd.DataFrame]]:
+        """Yield (excel_row_of_first_line, frame) with one text column per absolute index in
+        ``columns`` (named by the index), starting at ``first_data_row``."""
+        if self.kind == "csv":
+            yield from self._chunks_csv(first_data_row, columns)
+            return
+        if self.kind == "xlsx":
+            yield first_data_row, self._frame_xlsx(sheet, first_data_row, columns, peek)
+            return
+        rows, first, col0 = self._calamine_rows(sheet)
+        skip = first_data_row - first
+        body = rows[skip:]
+        data = {c: [r[c - col0] if 0 <= c - col0 < len(r) else None for r in body] for c in columns}
+        yield first_data_row, pd.DataFrame(data, dtype=object)
+
+    def _frame_xlsx(self, sheet: str | None, first_data_row: int, columns: list[int], peek: Peek) -> pd.DataFrame:
+        reader = self._fast()
+        first = peek.rows[0][0] if peek.rows else 1
+        try:
+            sh = reader.load_sheet(sheet, header_row=None, dtypes="string", use_columns=columns or None)
+            table = sh.to_arrow()
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        table = table.slice(first_data_row - first)
+        names = [c.absolute_index for c in sh.selected_columns]
+        frame = pd.DataFrame({idx: table.column(i).to_numpy(zero_copy_only=False) for i, idx in enumerate(names)})
+        for c in columns:
+            if c not in frame:
+                frame[c] = None
+        return frame.astype(object)
+
+    def _open_text(self):
+        return open(self.path, encoding=self.encoding, errors="replace", newline="")
+
+    def _chunks_csv(self, first_data_row: int, columns: list[int]) -> Iterator[tuple[int, pd.DataFrame]]:
+        with self._open_text() as fh:
+            reader = _csv_frame(fh, self.delimiter, skiprows=first_data_row - 1, usecols=columns or None,
+                                chunksize=CSV_CHUNK_ROWS, path=self.path)
+            row = first_data_row
+            for chunk in reader:
+                chunk = chunk.replace("", None)
+                yield row, chunk
+                row += len(chunk)
+
+
+def _csv_frame(fh, delimiter: str, path: Path, **kw):
+    try:
+        return pd.read_csv(fh, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                           engine="c", on_bad_lines="skip", skip_blank_lines=False, quoting=0, **kw)
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("file-empty", str(path)) from None
+
+
+def _trim(cells: list[str | None]) -> list[str | None]:
+    return [None if c is None or (isinstance(c, str) and not c.strip()) else c for c in cells]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _cell_text(v: object) -> str | None:
+    """python-calamine value → the text fastexcel would give for it."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e20 else repr(v)
+    if isinstance(v, _dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, _dt.date):
+        return v.strftime("%Y-%m-%d 00:00:00")
+    return str(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening: sniff the real format, check the container, detect the text encoding.
+# ---------------------------------------------------------------------------------------------
+
+def open_source(path: str | Path) -> Source:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError:
+        raise InputError("file-unreadable", str(p), detail="文件不存在 / no such file") from None
+    except IsADirectoryError:
+        raise InputError("file-unreadable", str(p), detail="是目录 / is a directory") from None
+    except OSError as exc:
+        raise InputError("file-unreadable", str(p), detail=exc.strerror or str(exc)) from None
+    if size == 0:
+        raise InputError("file-empty", str(p))
+    if size > MAX_FILE_BYTES:
+        raise InputError("file-too-large", str(p), detail=f"{size} bytes > {MAX_FILE_BYTES}")
+    suffix = p.suffix.lower()
+    if head.startswith(_ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        kind = _check_zip(p)
+        src = Source(p, kind)
+    elif head.startswith(_OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in _ole_dir(p):
+            raise InputError("file-encrypted", str(p))
+        src = Source(p, "xls")
+    elif suffix in _EXCEL_SUFFIXES:
+        low = head.lstrip().lower()
+        if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+            raise InputError("file-unreadable", str(p), detail="这是网页/XML 文件而非 Excel 工作簿，请用 Excel 打开后另存为 .xlsx / HTML or XML saved with an Excel name; save it as .xlsx")
+        raise InputError("file-unreadable", str(p), detail=f"不是有效的 {suffix} 文件 / not a valid {suffix} file")
+    else:
+        src = Source(p, "csv")
+        src.encoding = detect_encoding(p)
+        src.delimiter = _sniff_delimiter(head, src.encoding)
+        return src
+    src.sheets = _sheet_names(src)
+    return src
+
+
+def _ole_dir(p: Path) -> bytes:
+    with p.open("rb") as fh:
+        return fh.read(1024 * 1024)
+
+
+def _check_zip(p: Path) -> str:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise InputError("file-too-large", str(p), detail=f"{len(infos)} zip entries > {MAX_ZIP_ENTRIES}")
+            total = 0
+            for i in infos:
+                total += i.file_size
+                if i.file_size > RATIO_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise InputError("file-too-large", str(p),
+                                     detail=f"{i.filename}: {i.file_size // 2**20} MiB from {i.compress_size // 1024} KiB (zip bomb)")
+            if total > MAX_UNCOMPRESSED:
+                raise InputError("file-too-large", str(p), detail=f"{total // 2**20} MiB uncompressed > {MAX_UNCOMPRESSED // 2**20} MiB")
+            for i in infos:
+                if i.filename.endswith((".xml", ".rels")) and i.file_size:
+                    with zf.open(i) as fh:
+                        start = fh.read(4096)
+                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        raise InputError("file-hostile", str(p), detail=f"{i.filename}: DOCTYPE/ENTITY")
+            if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
+                return "ods"
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                if "xl/workbook.bin" in names:
+                    raise InputError("file-unreadable", str(p), detail="不支持 .xlsb，请另存为 .xlsx / .xlsb is not supported; save as .xlsx")
+                return "xlsx"
+            raise InputError("file-unreadable", str(p), detail="ZIP 文件但不是工作簿 / a zip file, not a workbook")
+    except zipfile.BadZipFile as exc:
+        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {_short(exc)}") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        raise InputError("file-unreadable", str(p), detail=_short(exc)) from None
+
+
+def _sheet_names(src: Source) -> list[str]:
+    if src.kind == "xlsx":
+        try:
+            return list(src._fast().sheet_names)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(src.path), detail=_short(exc)) from None
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(src.path))
+        return list(wb.sheet_names)
+    except Exception as exc:  # noqa: BLE001
+        msg = _short(exc)
+        if "password" in msg.lower() or "encrypt" in msg.lower():
+            raise InputError("file-encrypted", str(src.path)) from None
+        raise InputError("file-unreadable", str(src.path), detail=msg) from None
+
+
+_ROW_OPEN = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ROW_ATTR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_CELL_REF = re.compile(rb'\br="[A-Z]+(\d+)"')
+
+
+def _xlsx_first_row(path: Path, sheet: str | None, sheets: list[str]) -> int:
+    """Excel row number of the first cell that holds a value, read by streaming the sheet XML
+    (calamine starts its range there; fastexcel does not say where)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet or (sheets[0] if sheets else None))
+            if part is None:
+                return 1
+            with zf.open(part) as fh:
+                buf = b""
+                current_row = 0
+                while True:
+                    block = fh.read(1 << 16)
+                    if not block:
+                        return 1
+                    buf += block
+                    for m in _ROW_OPEN.finditer(buf):
+                        cell = m.group(0)
+                        ref = _CELL_REF.search(cell)
+                        if ref:
+                            current_row = int(ref.group(1))
+                        else:
+                            before = _ROW_ATTR.findall(buf[: m.start()])
+                            current_row = int(before[-1]) if before else current_row + 1
+                        inner = m.group(1) or b""
+                        if re.search(rb"<(?:\w+:)?v>[^<]", inner) or re.search(rb"<(?:\w+:)?t[^>]*>[^<]", inner):
+                            return current_row
+                    buf = buf[-4096:]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return 1
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str | None) -> str | None:
+    from defusedxml import ElementTree as ET
+
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    for s in wb.iter():
+        if s.tag.endswith("}sheet") and (sheet is None or s.get("name") == sheet):
+            target = targets.get(s.get(ns_rel), "")
+            target = target.lstrip("/")
+            return target if target.startswith("xl/") else "xl/" + target
+    return None
+
+
+def detect_encoding(p: Path) -> str:
+    """utf-8 (BOM or not) when the file decodes as UTF-8; else GB18030 when it decodes as that
+    (GBK/GB2312 are subsets); else charset-normalizer's best guess."""
+    with p.open("rb") as fh:
+        sample = fh.read(4 * 1024 * 1024)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            _decode_prefix(sample, enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample[:200_000]).best()
+    return best.encoding if best else "gb18030"
+
+
+def _decode_prefix(sample: bytes, enc: str) -> None:
+    """Decode ``sample``; a multi-byte character cut at the sample's end is not an error."""
+    dec = codecs.getincrementaldecoder(enc)()
+    dec.decode(sample, final=False)
+
+
+def _sniff_delimiter(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="replace")
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    best, score = ",", -1
+    for d in (",", "\t", ";", "|"):
+        counts = [ln.count(d) for ln in lines]
+        s = max(counts) if counts else 0
+        if s > score:
+            best, score = d, s
+    return best
+
+
+def read_text_table(path: str | Path) -> list[list[str | None]]:
+    """All rows of a small side file (catalogue, targets, roster) as text cells: used where the
+    whole table is wanted and no header detection by policy applies."""
+    src = open_source(path)
+    sheet = src.sheets[0] if src.sheets else None
+    peek = src.peek(sheet)
+    if not peek.rows:
+        raise InputError("file-empty", str(path))
+    first = peek.rows[0][0]
+    width = max((len(r) for _, r in peek.rows), default=0)
+    rows: list[list[str | None]] = []
+    with contextlib.suppress(StopIteration):
+        for _, frame in src.chunks(sheet, first, list(range(peek.col_offset, peek.col_offset + max(width, 1))) if src.kind != "csv" else [], peek):
+            rows.extend([[None if v is None or (isinstance(v, float) and v != v) else str(v) for v in r] for r in frame.itertuples(index=False)])
+    return rows
+
+
+__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_table", "io"]

@@ -1,0 +1,54 @@
+"""Statutory retirement age, including the gradual raise in force from 2025-01-01.
+
+Source: 《国务院关于渐进式延迟法定退休年龄的办法》 (adopted by the NPC Standing Committee
+decision of 2024-09-13, in force 2025-01-01), 附件1–3: men 60 → 63, one month per 4 months of
+birth from 1965-01; women originally 55 → 58, one month per 4 months from 1970-01; women
+originally 50 → 55, one month per 2 months from 1975-01. Original ages: 国发〔1978〕104号
+(men 60, women cadres 55, women workers 50). Summarised in shared/DOMAIN.md ("Facts checked
+outside the seeds"); its worked example (a woman, original 55, born 1971-04 retires 2026-08 at
+55 years 4 months) is a test.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Schedule(NamedTuple):
+    original_years: int
+    first_year: int  # first affected birth month is January of this year
+    step_months: int
+    cap_months: int
+
+
+MEN = Schedule(60, 1965, 4, 36)
+WOMEN_55 = Schedule(55, 1970, 4, 36)
+WOMEN_50 = Schedule(50, 1975, 2, 60)
+
+
+def schedule_for(gender: str, post: str | None) -> Schedule:
+    """Men 60; women cadres (干部/管理岗位) 55; women workers 50. A woman whose post is unknown
+    gets the lower age (50): the check only warns, and must not warn on a lawful retirement."""
+    if gender == "男":
+        return MEN
+    return WOMEN_55 if post == "干部" else WOMEN_50
+
+
+def delay_months(birth_year: int, birth_month: int, s: Schedule) -> int:
+    n = (birth_year - s.first_year) * 12 + (birth_month - 1)
+    if n < 0:
+        return 0
+    return min(n // s.step_months + 1, s.cap_months)
+
+
+def statutory_age_months(birth_year: int, birth_month: int, gender: str, post: str | None) -> int:
+    """Statutory retirement age in months for a person born in ``birth_year-birth_month``."""
+    s = schedule_for(gender, post)
+    return s.original_years * 12 + delay_months(birth_year, birth_month, s)
+
+
+def fmt_age(months: int, lang: str = "zh") -> str:
+    y, m = divmod(months, 12)
+    if lang == "en":
+        return f"{y}y{m}m" if m else f"{y}y"
+    return f"{y}岁{m}个月" if m else f"{y}岁"

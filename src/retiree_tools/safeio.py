@@ -1,0 +1,100 @@
+"""Safe output: atomic writes, owner-only file modes, refusing to write over inputs, escaping."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import InputError
+
+PRIVATE_MODE = 0o600
+_FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r\n]")
+
+
+def escape_formula(value: object) -> object:
+    """Neutralise spreadsheet formula injection (OWASP): prefix a quote to risky strings.
+
+    A string whose first non-blank character is ``= + - @`` (or that starts with tab/CR/LF)
+    gets a leading apostrophe. Numbers are left alone: ``-5`` as a number is not a formula.
+    """
+    if isinstance(value, str) and value and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def _resolved(p: str | os.PathLike[str]) -> Path:
+    return Path(p).expanduser().resolve()
+
+
+def refuse_inputs(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise ``output-is-input`` when an output path is an input, or lies inside an input dir,
+    or an output directory contains an input file that writing could replace."""
+    ins = [_resolved(p) for p in inputs]
+    for out in outputs:
+        o = _resolved(out)
+        for i in ins:
+            if o == i or (i.is_dir() and i in o.parents):
+                raise InputError("output-is-input", str(out), input=str(i))
+            if o.is_dir() and o in i.parents and not i.is_dir():
+                # writing into a directory that holds an input is fine as long as names differ;
+                # the per-file check above catches an exact clash.
+                continue
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str], mode: int = PRIVATE_MODE) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; on success chmod it and rename it into place.
+
+    On any exception the temporary file is removed and an existing ``target`` stays intact.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes, mode: int = PRIVATE_MODE) -> None:
+    with atomic_path(target, mode) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int = PRIVATE_MODE, encoding: str = "utf-8") -> None:
+    write_bytes_atomic(target, text.encode(encoding), mode)
+
+
+@contextlib.contextmanager
+def atomic_dir(target: str | os.PathLike[str], mode: int = 0o700) -> Iterator[Path]:
+    """Yield a temporary directory; on success replace ``target`` with it as a whole.
+
+    A previous ``target`` is moved aside and removed only after the new one is in place.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, mode)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
