@@ -126,7 +126,13 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     if em.error_rows:
         err[list(em.error_rows)] = True
     frame["_error"] = err
-    return frame
+    return as_objects(frame)
+
+
+def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns with None for missing (pandas 3 infers ``str`` columns holding NaN)."""
+    out = frame.astype(object)
+    return out.where(out.notna(), None)
 
 
 def _check_lengths(em: _Emitter, frame: pd.DataFrame) -> None:

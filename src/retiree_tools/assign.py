@@ -1,0 +1,299 @@
+"""Assignment: give each validated person a receiving county and unit by the policy's rules,
+saying which rule and which input decided (seed 002 order; seed 003 三 and 四; seed 004 第五条)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalog import SPECIFICITY, Catalog
+from .checks import as_objects
+from .findings import FileReport
+from .policy import Policy
+from .validate import Options, iter_people
+
+_ELSEWHERE_HINT = re.compile(r"(省|自治区|特别行政区|市|州|盟)")
+
+
+@dataclass
+class CountyHit:
+    kind: str  # county | city | ambiguous | outside | empty
+    county: str | None = None
+    term: str = ""
+
+
+@dataclass
+class UnitHit:
+    kind: str  # unit | county_only | elsewhere | ambiguous
+    unit: str | None = None
+    term: str = ""
+    candidates: list[str] = field(default_factory=list)
+
+
+class Assigner:
+    """Decides county and unit for texts; every distinct text is resolved once (cached)."""
+
+    def __init__(self, catalog: Catalog, policy: Policy, lang: str = "zh"):
+        self.catalog, self.policy, self.lang = catalog, policy, lang
+        self._county_cache: dict[str, CountyHit] = {}
+        self._unit_cache: dict[tuple[str, str], UnitHit] = {}
+        self._city_words = [w for w in policy.assign.city_level_words if w]
+
+    # ---- county ----
+    def county_of(self, text: str | None) -> CountyHit:
+        if not text:
+            return CountyHit("empty")
+        hit = self._county_cache.get(text)
+        if hit is None:
+            hit = self._county_cache[text] = self._county_of(text)
+        return hit
+
+    def _county_of(self, text: str) -> CountyHit:
+        units = self.catalog.units
+        direct: list[tuple[int, str, str]] = []  # (position, county, term)
+        via_units: dict[str, str] = {}
+        city = False
+        for start, _end, term, codes in self.catalog.matches(text):
+            levels = {units[c].level for c in codes}
+            counties = {units[c].county for c in codes if units[c].level == "county"}
+            if counties:
+                if len(counties) == 1:
+                    direct.append((start, next(iter(counties)), term))
+                continue
+            if levels == {"city"}:
+                city = True
+                continue
+            for c in codes:
+                cty = units[c].county
+                if cty:
+                    via_units.setdefault(cty, term)
+        if direct:
+            direct.sort()
+            return CountyHit("county", direct[0][1], direct[0][2])
+        if len(via_units) == 1:
+            county, term = next(iter(via_units.items()))
+            return CountyHit("county", county, term)
+        if len(via_units) > 1:
+            return CountyHit("ambiguous", None, "、".join(sorted(via_units.values())))
+        if city or any(w in text for w in self._city_words):
+            return CountyHit("city")
+        return CountyHit("outside")
+
+    # ---- unit within a county ----
+    def unit_in(self, text: str | None, county: str) -> UnitHit:
+        if not text:
+            return UnitHit("county_only")
+        key = (text, county)
+        hit = self._unit_cache.get(key)
+        if hit is None:
+            hit = self._unit_cache[key] = self._unit_in(text, county)
+        return hit
+
+    def _unit_in(self, text: str, county: str) -> UnitHit:
+        units = self.catalog.units
+        where = self.county_of(text)
+        if where.kind == "county" and where.county != county:
+            return UnitHit("elsewhere", term=where.term)
+        best: list[tuple[int, int, str, str]] = []  # (specificity, term length, code, term)
+        for _s, _e, term, codes in self.catalog.matches(text):
+            for c in codes:
+                u = units[c]
+                if u.county == county and u.level in ("street", "township", "community"):
+                    best.append((SPECIFICITY[u.level], len(term), c, term))
+        if not best:
+            if where.kind == "outside" and _ELSEWHERE_HINT.search(text):
+                return UnitHit("elsewhere")
+            return UnitHit("county_only")
+        best.sort(key=lambda b: (-b[0], -b[1], b[2]))
+        top = [b for b in best if b[:2] == best[0][:2]]
+        codes = sorted({b[2] for b in top})
+        if len(codes) > 1:
+            # a community and its own street are not rivals; equal rivals are
+            return UnitHit("ambiguous", term=top[0][3], candidates=codes)
+        return UnitHit("unit", codes[0], best[0][3])
+
+
+# reasons and flags in both languages
+_TEXT = {
+    "no_location": ("所在地均为空或不在接收地区目录内（{fields}），无法确定接收区县，请人工核实",
+                    "no location resolves to a county of the catalogue ({fields}); check by hand"),
+    "provincial_unresolved": ("在省社保中心领取待遇，须按医保关系所在地确定区县，但医保关系所在地无法识别",
+                              "paid by the provincial centre: placed by medical-insurance location, which does not resolve"),
+    "ambiguous_unit": ("居住地址同时匹配多个接收单位（{units}），请人工确定", "the address matches several units equally ({units}); decide by hand"),
+    "rejected": ("数据有错误，未分配：{codes}", "not assigned, data errors: {codes}"),
+    "resides_elsewhere": ("长期居住地不在该区县，暂由区县退管中心接收", "lives outside the county: received by the county centre"),
+    "unit_unresolved": ("居住地址未能对应到街道/乡镇/社区，暂由区县退管中心接收", "the address names no unit: received by the county centre"),
+}
+_FIELD_ZH = {"medical_location": "医保关系所在地", "household_address": "户籍所在地", "residence": "长期居住地"}
+
+
+def _tx(key: str, lang: str, **kw) -> str:
+    zh, en = _TEXT[key]
+    return (en if lang == "en" else zh).format(**kw)
+
+
+def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int, list[str]]) -> pd.DataFrame:
+    """Decide every row of a validated people frame; return the assigned-file columns."""
+    pol, cat, lang = assigner.policy, assigner.catalog, assigner.lang
+    a = pol.assign
+    n = len(frame)
+    out = {k: [None] * n for k in ("status", "county_code", "county_name", "unit_code", "unit_name", "unit_level",
+                                   "rule", "evidence", "reason", "flags", "party_org", "findings",
+                                   "office_address", "contact_person", "contact_phone")}
+    rows = frame["_row"].to_numpy()
+    handed = frame["handed_over"].to_numpy(bool)
+    errors = frame["_error"].to_numpy(bool)
+    loc_cols = {f: frame[f].to_numpy(dtype=object) for f in a.location_order}
+    unit_text = frame[a.unit_field].to_numpy(dtype=object)
+    prov = frame[a.provincial_pension_field].to_numpy(dtype=object) if a.provincial_pension_field in frame else np.full(n, None)
+    party = frame["party_member"].to_numpy(dtype=object)
+    rehired = frame["rehired"].to_numpy(dtype=object)
+    away = frame["away_half_year"].to_numpy(dtype=object)
+    reasons = frame["exclusion_reason"].to_numpy(dtype=object)
+    headers = {f: pol.fields[f].header for f in a.location_order}
+    for i in range(n):
+        codes = error_codes.get(int(rows[i]), [])
+        out["findings"][i] = ";".join(codes)
+        flags: list[str] = []
+        if not handed[i]:
+            out["status"][i], out["reason"][i] = "excluded", reasons[i] or ""
+            continue
+        if errors[i]:
+            err = [c for c in codes if c]
+            out["status"][i] = "rejected"
+            out["reason"][i] = _tx("rejected", lang, codes="、".join(dict.fromkeys(err)) or "?")
+            continue
+        order = list(a.location_order)
+        if prov[i] is True:
+            order = [a.provincial_location_field]
+            flags.append("provincial_centre")
+        decided = None
+        evidence = []
+        for f in order:
+            hit = assigner.county_of(loc_cols[f][i] if f in loc_cols else frame[f].iat[i])
+            if hit.kind == "county":
+                decided = (f, hit)
+                break
+            if hit.kind == "city":
+                flags.append(f"{f}_city_level")
+            elif hit.kind == "ambiguous":
+                flags.append(f"{f}_ambiguous")
+            elif hit.kind == "outside":
+                flags.append(f"{f}_outside")
+        if decided is None:
+            out["status"][i] = "review"
+            out["flags"][i] = ";".join(flags)
+            key = "provincial_unresolved" if prov[i] is True else "no_location"
+            out["reason"][i] = _tx(key, lang, fields="、".join(headers[f] for f in order))
+            continue
+        f, hit = decided
+        county = cat.units[hit.county]
+        out["county_code"][i], out["county_name"][i] = county.code, county.name
+        out["rule"][i] = a.rule_names.get(f, f)
+        evidence.append(f"{_label(f, pol, lang)}：{hit.term}")
+        uh = assigner.unit_in(unit_text[i], county.code)
+        if uh.kind == "ambiguous":
+            out["status"][i] = "review"
+            names = "、".join(f"{cat.units[c].name}" for c in uh.candidates)
+            out["reason"][i] = _tx("ambiguous_unit", lang, units=names)
+            flags.append("ambiguous_unit")
+            out["flags"][i] = ";".join(flags)
+            out["evidence"][i] = "；".join(evidence)
+            continue
+        if uh.kind == "unit":
+            unit = cat.units[uh.unit]
+            evidence.append(f"{_label(a.unit_field, pol, lang)}：{uh.term}")
+        else:
+            unit = county
+            flag = "resides_elsewhere" if uh.kind == "elsewhere" else "unit_unresolved"
+            flags.append(flag)
+            out["reason"][i] = _tx(flag, lang)
+        out["status"][i] = "assigned"
+        out["unit_code"][i], out["unit_name"][i], out["unit_level"][i] = unit.code, unit.name, unit.level
+        out["office_address"][i], out["contact_person"][i], out["contact_phone"][i] = (
+            unit.office_address or county.office_address, unit.contact_person or county.contact_person,
+            unit.contact_phone or county.contact_phone)
+        out["evidence"][i] = "；".join(evidence)
+        out["flags"][i] = ";".join(flags)
+        if party[i] is True:
+            if rehired[i] is True:
+                out["party_org"][i] = a.party_rehired_destination
+            elif away[i] is True:
+                out["party_org"][i] = a.party_away_destination
+            else:
+                out["party_org"][i] = f"{unit.name}党组织"
+    result = pd.DataFrame(out, index=frame.index, dtype=object)
+    base = frame.rename(columns={"_file": "file", "_row": "row"})
+    for col in result.columns:
+        base[col] = result[col]
+    base["file_transfer"] = np.where(base["status"] == "assigned", frame["file_transfer"].to_numpy(bool), False)
+    return as_objects(base)
+
+
+def _label(f: str, pol: Policy, lang: str) -> str:
+    return f if lang == "en" else pol.fields[f].header
+
+
+@dataclass
+class AssignResult:
+    files: list[FileReport] = field(default_factory=list)
+    by_status: Counter = field(default_factory=Counter)
+    by_county: Counter = field(default_factory=Counter)
+    by_unit: Counter = field(default_factory=Counter)
+
+    def add(self, out: pd.DataFrame) -> None:
+        self.by_status.update(out["status"].tolist())
+        assigned = out[out["status"] == "assigned"]
+        self.by_county.update(assigned["county_code"].tolist())
+        self.by_unit.update(assigned["unit_code"].tolist())
+
+    def summary(self) -> dict:
+        from .assigned import STATUSES
+
+        return {
+            "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            "by_county": dict(sorted(self.by_county.items())),
+            "by_unit": dict(sorted(self.by_unit.items())),
+        }
+
+    def all_settled(self) -> bool:
+        return self.by_status.get("review", 0) == 0 and self.by_status.get("rejected", 0) == 0
+
+
+def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy, opts: Options | None = None,
+                  result: AssignResult | None = None) -> Iterator[pd.DataFrame]:
+    """Validate and assign chunk by chunk; yield assigned-file frames in input order."""
+    opts = opts or Options()
+    assigner = Assigner(catalog, policy, opts.lang)
+    result = result if result is not None else AssignResult()
+    done: dict[int, int] = {}  # id(report) → findings already consumed
+    for report, frame in iter_people(paths, policy, opts, on_file=result.files.append):
+        start = done.get(id(report), 0)
+        new = report.findings[start:]
+        done[id(report)] = len(report.findings)
+        errs: dict[int, list[str]] = {}
+        for f in new:
+            if f.row is not None and f.severity == "error":
+                errs.setdefault(f.row, []).append(f.code)
+        out = assign_frame(assigner, frame, errs)
+        result.add(out)
+        yield out
+
+
+def person_json(out: pd.DataFrame) -> list[dict]:
+    """The JSON `people` entries of an assigned frame."""
+    cols = ["file", "row", "id_number", "name", "status", "county_code", "unit_code", "rule", "evidence", "reason", "flags", "file_transfer", "party_org"]
+    recs = []
+    for r in out[cols].itertuples(index=False):
+        d = dict(zip(cols, r, strict=True))
+        d["row"] = int(d["row"])
+        d["flags"] = [x for x in (d["flags"] or "").split(";") if x]
+        d["file_transfer"] = bool(d["file_transfer"])
+        recs.append({k: (None if isinstance(v, float) and v != v else v) for k, v in d.items()})
+    return recs

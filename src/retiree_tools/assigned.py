@@ -1,0 +1,214 @@
+"""The assigned file: the contract between ``assign`` (writer) and ``render-forms`` /
+``acceptance-report`` (readers). One row per input person, in input order, Chinese headers.
+
+Value conventions: ``status`` is one of :data:`STATUSES`; ``rule`` is the policy's rule name
+(``medical_insurance``, ``household``, ``residence``, ``provincial_centre``) or empty; ``flags``
+and ``findings`` are codes joined with ``;``; yes/no columns hold 是/否.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .textnorm import header_key
+
+STATUSES = ("assigned", "excluded", "review", "rejected")
+
+# key, Chinese header, English header
+COLUMNS: list[tuple[str, str, str]] = [
+    ("file", "来源文件", "Source file"),
+    ("row", "行号", "Row"),
+    ("enterprise", "原工作单位", "Enterprise"),
+    ("credit_code", "统一社会信用代码", "Credit code"),
+    ("name", "姓名", "Name"),
+    ("gender", "性别", "Gender"),
+    ("id_number", "身份证号码", "ID number"),
+    ("birth_date", "出生年月", "Birth date"),
+    ("work_start", "参加工作时间", "Work start"),
+    ("retire_date", "退休时间", "Retirement"),
+    ("category", "人员类别", "Category"),
+    ("cadre_level", "干部管理权限", "Cadre level"),
+    ("household_address", "户籍所在地", "Household registration"),
+    ("medical_location", "医保关系所在地", "Medical insurance location"),
+    ("residence", "长期居住地", "Residence"),
+    ("pension", "养老金标准", "Monthly pension"),
+    ("bank_account", "养老金存折账号", "Pension account"),
+    ("phone", "联系电话", "Phone"),
+    ("family_contact", "家属联系人及电话", "Family contact"),
+    ("party_member", "是否党员", "Party member"),
+    ("doc_registration", "个人情况登记表", "Registration form"),
+    ("doc_agreement", "服务协议书", "Service agreement"),
+    ("doc_id_copy", "身份证户口本复印件", "ID/household copies"),
+    ("doc_transfer_agreement", "移交协议书", "Transfer agreement"),
+    ("doc_file", "人事档案", "Personnel file"),
+    ("doc_passbook", "存折复印件", "Passbook copy"),
+    ("status", "状态", "Status"),
+    ("county_code", "区县代码", "County code"),
+    ("county_name", "区县", "County"),
+    ("unit_code", "接收单位代码", "Unit code"),
+    ("unit_name", "接收单位", "Unit"),
+    ("unit_level", "接收单位层级", "Unit level"),
+    ("rule", "决定规则", "Rule"),
+    ("evidence", "决定依据", "Evidence"),
+    ("reason", "原因说明", "Reason"),
+    ("flags", "标记", "Flags"),
+    ("file_transfer", "档案移交", "File transferred"),
+    ("party_org", "党组织关系去向", "Party organisation"),
+    ("findings", "问题代码", "Finding codes"),
+    ("office_address", "接收单位办公地址", "Unit office address"),
+    ("contact_person", "接收单位联系人", "Unit contact person"),
+    ("contact_phone", "接收单位联系电话", "Unit contact phone"),
+]
+KEYS = [k for k, _, _ in COLUMNS]
+DOC_KEYS = [k for k in KEYS if k.startswith("doc_")]
+YESNO_KEYS = [*DOC_KEYS, "party_member", "file_transfer"]
+
+
+def headers(lang: str = "zh") -> list[str]:
+    return [en if lang == "en" else zh for _, zh, en in COLUMNS]
+
+
+def _header_map() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, zh, en in COLUMNS:
+        for name in (key, zh, en):
+            out[header_key(name)] = key
+    return out
+
+
+def read_assigned(paths: Iterable[str | Path], columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one or more assigned files (xlsx or csv; directories expanded) into one frame with
+    the contract's keys as column names and text values (None for blank). ``columns`` limits
+    the keys read. Raises InputError (exit 2) when a file is not an assigned file."""
+    from .reader import open_source
+    from .validate import expand_paths
+
+    files = expand_paths(paths)
+    if not files:
+        raise InputError("usage", detail="没有已分配文件 / no assigned files given")
+    frames = []
+    hmap = _header_map()
+    for path in files:
+        src = open_source(path)
+        sheet = src.sheets[0] if src.sheets else None
+        peek = src.peek(sheet)
+        if not peek.rows:
+            raise InputError("file-empty", str(path))
+        head_row, cells = peek.rows[0]
+        mapping = {i + peek.col_offset: hmap.get(header_key(c)) for i, c in enumerate(cells) if c}
+        mapping = {i: k for i, k in mapping.items() if k}
+        missing = {"status", "id_number", "enterprise"} - set(mapping.values())
+        if missing:
+            raise InputError("file-unreadable", str(path),
+                             detail=f"不是 assign 输出的文件，缺少列 / not an assigned file, missing: {', '.join(sorted(missing))}")
+        wanted = {i: k for i, k in mapping.items() if columns is None or k in columns}
+        parts = []
+        for _, chunk in src.chunks(sheet, head_row + 1, sorted(wanted), peek):
+            chunk = chunk[[c for c in sorted(wanted)]]
+            chunk.columns = [wanted[c] for c in sorted(wanted)]
+            parts.append(chunk)
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(wanted.values()))
+        for key in (columns or KEYS):
+            if key not in frame:
+                frame[key] = None
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out = out.astype(object).where(out.notna(), None)
+    return out
+
+
+def _cell(v: object) -> object:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return v
+
+
+class AssignedWriter:
+    """Incremental writer of an assigned file (.xlsx or .csv, UTF-8 with BOM): frames are
+    appended chunk by chunk (bounded memory), the file appears atomically on :meth:`close`,
+    owner-only. Formula-like text is escaped; IDs and accounts are written as text."""
+
+    def __init__(self, path: str | Path, lang: str = "zh"):
+        from .safeio import atomic_path
+
+        self.path = Path(path)
+        self.suffix = self.path.suffix.lower()
+        if self.suffix not in (".xlsx", ".csv"):
+            raise InputError("usage", detail=f"输出须为 .xlsx 或 .csv / output must be .xlsx or .csv: {self.path.name}")
+        self._ctx = atomic_path(self.path)
+        self._tmp = self._ctx.__enter__()
+        self.rows = 0
+        if self.suffix == ".csv":
+            import csv
+
+            self._fh = open(self._tmp, "w", encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self._fh, lineterminator="\r\n")
+            self._csv.writerow(headers(lang))
+        else:
+            from .xlsxout import xlsxwriter_workbook
+
+            self._wb = xlsxwriter_workbook(self._tmp, constant_memory=True)
+            self._ws = self._wb.add_worksheet("分配结果" if lang != "en" else "Assignments")
+            bold = self._wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+            text = self._wb.add_format({"num_format": "@"})
+            for j in range(len(KEYS)):
+                wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
+                self._ws.set_column(j, j, 22 if wide else 12, text)
+            for j, h in enumerate(headers(lang)):
+                self._ws.write_string(0, j, h, bold)
+            self._ws.freeze_panes(1, 0)
+
+    def write(self, frame: pd.DataFrame) -> None:
+        from .safeio import escape_formula
+
+        data = [frame[k].tolist() if k in frame else [None] * len(frame) for k in KEYS]
+        if self.suffix == ".csv":
+            self._csv.writerows(["" if (c := _cell(v)) is None else escape_formula(str(c)) for v in row]
+                                for row in zip(*data, strict=True))
+        else:
+            ws = self._ws
+            for i, row in enumerate(zip(*data, strict=True), start=self.rows + 1):
+                for j, v in enumerate(row):
+                    c = _cell(v)
+                    if c is None:
+                        continue
+                    if j == 1 and isinstance(c, int | np.integer):
+                        ws.write_number(i, j, int(c))
+                    else:
+                        ws.write_string(i, j, str(escape_formula(str(c))))
+        self.rows += len(frame)
+
+    def close(self) -> Path:
+        if self.suffix == ".csv":
+            self._fh.close()
+        else:
+            self._ws.autofilter(0, 0, max(self.rows, 1), len(KEYS) - 1)
+            self._wb.close()
+        self._ctx.__exit__(None, None, None)
+        return self.path
+
+    def abort(self, exc: BaseException) -> None:
+        with contextlib.suppress(Exception):
+            if self.suffix == ".csv":
+                self._fh.close()
+        with contextlib.suppress(BaseException):
+            self._ctx.__exit__(type(exc), exc, exc.__traceback__)
+
+
+def write_assigned(frame: pd.DataFrame, path: str | Path, lang: str = "zh") -> Path:
+    """Write a whole assigned frame (columns = contract keys; missing keys blank)."""
+    writer = AssignedWriter(path, lang)
+    try:
+        writer.write(frame)
+    except BaseException as exc:
+        writer.abort(exc)
+        raise
+    return writer.close()

@@ -1,0 +1,195 @@
+"""The receiving-jurisdiction catalogue: loading, validating, and matching addresses against it.
+
+Addresses are matched against the catalogue's own names and keywords (no national address
+parser: they are heavy and wrong on ambiguous names, see DOMAIN.md) with one Aho-Corasick
+automaton, so each text is scanned once whatever the number of units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .reader import read_text_table
+from .textnorm import clean_value, header_key
+
+LEVELS = ("city", "county", "street", "township", "community")
+_LEVEL_ALIASES = {
+    "city": "city", "市": "city", "地级市": "city", "城市": "city",
+    "county": "county", "区县": "county", "县": "county", "区": "county", "县级市": "county", "市辖区": "county", "县区": "county", "县级": "county",
+    "street": "street", "街道": "street", "街道办事处": "street",
+    "township": "township", "乡镇": "township", "镇": "township", "乡": "township",
+    "community": "community", "社区": "community", "村": "community", "居委会": "community", "村委会": "community",
+}
+_COLUMN_ALIASES = {
+    "code": ["code", "代码", "编码", "区划代码", "单位代码", "统计用区划代码"],
+    "name": ["name", "名称", "单位名称", "接收单位", "区划名称"],
+    "level": ["level", "层级", "级别", "类型"],
+    "parent_code": ["parent_code", "parent", "上级代码", "上级编码", "上级区划代码"],
+    "keywords": ["keywords", "关键词", "别名", "关键字", "识别词"],
+    "office_address": ["office_address", "办公地址", "地址", "服务地址"],
+    "contact_person": ["contact_person", "联系人"],
+    "contact_phone": ["contact_phone", "联系电话", "电话"],
+}
+# specificity of a unit level inside a county: a community beats its street or township
+SPECIFICITY = {"county": 0, "street": 1, "township": 1, "community": 2}
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    keywords: list[str] = field(default_factory=list)
+    office_address: str = ""
+    contact_person: str = ""
+    contact_phone: str = ""
+    county: str | None = None  # code of the county-level ancestor (itself for a county)
+
+
+@dataclass
+class Catalog:
+    units: dict[str, Unit]
+    path: str = ""
+    _automaton: object = None
+
+    @property
+    def counties(self) -> dict[str, Unit]:
+        return {c: u for c, u in self.units.items() if u.level == "county"}
+
+    def automaton(self):
+        """term → list of unit codes it names; built once."""
+        if self._automaton is None:
+            import ahocorasick
+
+            terms: dict[str, set[str]] = {}
+            for u in self.units.values():
+                for t in {u.name, *u.keywords}:
+                    t = _norm(t)
+                    if len(t) >= 2:
+                        terms.setdefault(t, set()).add(u.code)
+            auto = ahocorasick.Automaton()
+            for t, codes in terms.items():
+                auto.add_word(t, (t, tuple(sorted(codes))))
+            if terms:
+                auto.make_automaton()
+            self._automaton = auto
+        return self._automaton
+
+    def matches(self, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """Matches of catalogue terms in ``text`` as (start, end, term, unit codes), with any
+        match lying inside a longer one dropped (``广陵区`` hides ``广陵``)."""
+        t = _norm(text)
+        auto = self.automaton()
+        if not t or len(auto) == 0:
+            return []
+        found = [(end - len(term) + 1, end + 1, term, codes) for end, (term, codes) in auto.iter(t)]
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept: list[tuple[int, int, str, tuple[str, ...]]] = []
+        for m in found:
+            if any(k[0] <= m[0] and m[1] <= k[1] and (k[1] - k[0]) > (m[1] - m[0]) for k in kept):
+                continue
+            kept.append(m)
+        return kept
+
+
+def _norm(text: str) -> str:
+    return clean_value(text).replace(" ", "")
+
+
+def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
+    """Read and validate a catalogue (csv/xlsx/xls/ods). Any problem → InputError(exit 2)
+    listing the first problems with their rows."""
+    rows = read_text_table(path)
+    problems: list[str] = []
+    header_at = None
+    colmap: dict[str, int] = {}
+    for i, row in enumerate(rows[:20]):
+        cm = _map_columns(row)
+        if "code" in cm and "name" in cm:
+            header_at, colmap = i, cm
+            break
+    if header_at is None:
+        raise InputError("catalog-invalid", str(path), detail=_t(lang, "找不到含“代码”“名称”列的表头", "no header with code and name columns"))
+    for need in ("level", "parent_code"):
+        if need not in colmap:
+            problems.append(_t(lang, f"缺少列 {need}", f"missing column {need}"))
+    units: dict[str, Unit] = {}
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        def get(key: str, row=row) -> str:
+            j = colmap.get(key)
+            v = row[j] if j is not None and j < len(row) else None
+            return clean_value(v) if v else ""
+
+        code, name = get("code").replace(" ", ""), get("name")
+        if not any(get(k) for k in colmap):
+            continue
+        if code.endswith(".0") and code[:-2].isdigit():
+            code = code[:-2]
+        if not code:
+            problems.append(_t(lang, f"第 {i} 行：代码为空", f"row {i}: empty code"))
+            continue
+        if not name:
+            problems.append(_t(lang, f"第 {i} 行：名称为空", f"row {i}: empty name"))
+        level = _LEVEL_ALIASES.get(get("level").lower(), _LEVEL_ALIASES.get(get("level")))
+        if level is None:
+            problems.append(_t(lang, f"第 {i} 行：层级“{get('level')}”无效", f"row {i}: invalid level '{get('level')}'"))
+            level = "community"
+        if code in units:
+            problems.append(_t(lang, f"第 {i} 行：代码 {code} 重复", f"row {i}: duplicate code {code}"))
+            continue
+        parent = get("parent_code").replace(" ", "") or None
+        if parent and parent.endswith(".0") and parent[:-2].isdigit():
+            parent = parent[:-2]
+        kws = [k for k in (x.strip() for x in get("keywords").replace("；", ";").replace("，", ";").replace(",", ";").split(";")) if k]
+        units[code] = Unit(code, name, level, parent, kws, get("office_address"), get("contact_person"), get("contact_phone"))
+    for u in units.values():
+        if u.parent_code and u.parent_code not in units:
+            problems.append(_t(lang, f"{u.code} {u.name}：上级代码 {u.parent_code} 不存在", f"{u.code} {u.name}: unknown parent {u.parent_code}"))
+    for u in units.values():
+        seen = {u.code}
+        p = u.parent_code
+        while p and p in units:
+            if p in seen:
+                problems.append(_t(lang, f"{u.code} {u.name}：上级关系成环", f"{u.code} {u.name}: parent cycle"))
+                break
+            seen.add(p)
+            p = units[p].parent_code
+    if not problems:
+        for u in units.values():
+            u.county = _county_of(units, u)
+            if u.level in ("street", "township", "community") and u.county is None:
+                problems.append(_t(lang, f"{u.code} {u.name}：不属于任何区县", f"{u.code} {u.name}: not under any county"))
+    if not units:
+        problems.append(_t(lang, "目录为空", "the catalogue is empty"))
+    elif not any(u.level == "county" for u in units.values()):
+        problems.append(_t(lang, "目录中没有区县（level=county）", "no county-level entries (level=county)"))
+    if problems:
+        more = f" …(+{len(problems) - 5})" if len(problems) > 5 else ""
+        raise InputError("catalog-invalid", str(path), detail="; ".join(problems[:5]) + more)
+    return Catalog(units, str(path))
+
+
+def _county_of(units: dict[str, Unit], u: Unit) -> str | None:
+    node: Unit | None = u
+    while node is not None:
+        if node.level == "county":
+            return node.code
+        node = units.get(node.parent_code) if node.parent_code else None
+    return None
+
+
+def _map_columns(row: list[str | None]) -> dict[str, int]:
+    index = {header_key(a): key for key, aliases in _COLUMN_ALIASES.items() for a in aliases}
+    out: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        key = index.get(header_key(cell)) if cell else None
+        if key and key not in out:
+            out[key] = j
+    return out
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh

@@ -1,0 +1,151 @@
+"""`retiree-tools assign`: receiving county and unit for every person, with the deciding rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Fmt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    PolicyOpt,
+    QuietOpt,
+    ShowPiiOpt,
+    console,
+    guarded,
+    plain,
+    print_json,
+)
+from .validate_cmd import FATAL_CODES
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assign")(assign)
+
+
+@guarded
+def assign(
+    paths: Annotated[list[Path], typer.Argument(help="Transfer workbooks (as validate reads them) or directories.")],
+    catalog: Annotated[Path, typer.Option("--catalog", help="Receiving-jurisdiction catalogue (csv/xlsx).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Assigned file to write (.xlsx or .csv).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to read.")] = None,
+    enterprise: Annotated[str | None, typer.Option("--enterprise", help="Enterprise name when the file does not say it.")] = None,
+    credit_code: Annotated[str | None, typer.Option("--credit-code", help="The enterprise's unified social credit code.")] = None,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Review/rejected people listed on the terminal.")] = 30,
+    policy: PolicyOpt = None,
+    lang: LangOpt = Lang.zh,
+    fmt: FormatOpt = Fmt.table,
+    show_pii: ShowPiiOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Assign every retiree a receiving county and street/township/community (分配接收单位).
+
+    Exit codes: 0 everyone assigned or excluded by rule, 1 some people in review or rejected,
+    2 usage or input error (unreadable file, broken catalogue).
+    """
+    from ..assign import AssignResult, iter_assigned, person_json
+    from ..assigned import AssignedWriter
+    from ..catalog import load_catalog
+    from ..errors import InputError
+    from ..policy import load_policy
+    from ..safeio import refuse_inputs
+    from ..validate import Options, expand_paths
+
+    pol = load_policy(policy)
+    files = expand_paths(paths)
+    if not files:
+        raise InputError("usage", detail="没有可读取的输入文件 / no input files")
+    if output is not None:
+        refuse_inputs([output], [*files, catalog])
+    cat = load_catalog(catalog, lang.value)
+    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
+    result = AssignResult()
+    writer = AssignedWriter(output, lang.value) if output is not None else None
+    people: list[dict] = []
+    attention: list[dict] = []
+    try:
+        for out in iter_assigned(files, cat, pol, opts, result):
+            if writer is not None:
+                writer.write(out)
+            recs = person_json(out) if fmt is Fmt.json or not quiet else []
+            if fmt is Fmt.json:
+                people.extend(recs)
+            attention.extend(r for r in recs[: max_rows * 4] if r["status"] in ("review", "rejected"))
+    except BaseException as exc:
+        if writer is not None:
+            writer.abort(exc)
+        raise
+    fatal = {f.code for fr in result.files for f in fr.findings} & FATAL_CODES
+    if writer is not None:
+        if fatal:
+            writer.abort(InputError("file-unreadable"))
+        else:
+            writer.close()
+    if fmt is Fmt.json:
+        from ..mask import mask_id
+
+        if not show_pii:
+            for p in people:
+                p["id_number"] = mask_id(p["id_number"]) if p["id_number"] else p["id_number"]
+        print_json({"people": people, "summary": result.summary(), "files": [_file_json(fr) for fr in result.files]})
+    if not quiet:
+        _render(result, cat, attention, lang.value, show_pii, max_rows, output)
+    if fatal:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_OK if result.all_settled() else EXIT_FINDINGS)
+
+
+def _file_json(fr) -> dict:
+    d = fr.to_dict()
+    return {"path": d["path"], "sheet": d["sheet"], "enterprise": d["enterprise"], "credit_code": d["credit_code"],
+            "summary": d["summary"], "file_errors": [f for f in d["findings"] if f["row"] is None and f["severity"] == "error"]}
+
+
+_LABELS = {
+    "zh": {"title": "分配结果", "county": "区县", "unit": "接收单位", "people": "人数", "status": "状态", "attention": "需人工处理",
+           "assigned": "已分配", "excluded": "不移交", "review": "待核实", "rejected": "数据有误", "row": "行", "name": "姓名",
+           "id": "身份证号码", "reason": "原因", "file": "文件", "written": "已写出：{path}"},
+    "en": {"title": "Assignment", "county": "County", "unit": "Unit", "people": "People", "status": "Status", "attention": "Needs attention",
+           "assigned": "assigned", "excluded": "excluded", "review": "review", "rejected": "rejected", "row": "Row", "name": "Name",
+           "id": "ID number", "reason": "Reason", "file": "File", "written": "written: {path}"},
+}
+
+
+def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_rows: int, output: Path | None) -> None:
+    from rich.table import Table
+
+    from ..mask import mask_id, mask_name
+
+    t = _LABELS["en" if lang == "en" else "zh"]
+    con = console()
+    s = result.summary()
+    con.print("  ".join(f"{t[k]} {v}" for k, v in s["by_status"].items()), style="bold")
+    table = Table(title=t["title"], title_justify="left")
+    for k in ("county", "unit", "people"):
+        table.add_column(t[k])
+    units = result.by_unit
+    for county, n in sorted(result.by_county.items()):
+        table.add_row(plain(f"{county} {cat.units[county].name}"), "", str(n), style="bold")
+        for unit, m in sorted(units.items()):
+            if cat.units[unit].county == county:
+                table.add_row("", plain(f"{unit} {cat.units[unit].name}"), str(m))
+    con.print(table)
+    if attention:
+        at = Table(title=t["attention"], title_justify="left")
+        for k in ("file", "row", "name", "id", "status", "reason"):
+            at.add_column(t[k], overflow="fold")
+        for p in attention[:max_rows]:
+            name = p["name"] or ""
+            idn = p["id_number"] or ""
+            at.add_row(plain(Path(p["file"]).name), str(p["row"]), plain(name if show_pii else mask_name(name)),
+                       plain(idn if show_pii else mask_id(idn)), t[p["status"]], plain(p["reason"] or ""))
+        con.print(at)
+    if output is not None:
+        con.print(t["written"].format(path=output))
