@@ -30,31 +30,30 @@ def match_header(policy: Policy, text: str | None) -> str | None:
 
 
 def _map_row(policy: Policy, cells: list[str | None], upper: list[str | None] | None) -> tuple[dict[int, str], dict[int, str]]:
-    """Map one header row (optionally with the group row above it) → {col: field}, {col: text}."""
+    """Map one header row (optionally with the group row above it) → {col: field}, {col: text}.
+
+    With a group row, a lower cell is tried alone, then as "group + cell"; a blank lower cell
+    (a header merged down over both rows) takes the upper cell's text."""
     mapping: dict[int, str] = {}
     texts: dict[int, str] = {}
-    filled_upper = _forward_fill(upper) if upper is not None else None
+    width = max(len(cells), len(upper or []))
+    cells = list(cells) + [None] * (width - len(cells))
+    up_raw = (list(upper) + [None] * (width - len(upper))) if upper is not None else [None] * width
+    up_fill = _forward_fill(up_raw)
     for i, cell in enumerate(cells):
-        candidates: list[str] = []
         if cell:
-            candidates.append(cell)
-        if filled_upper is not None and i < len(filled_upper) and filled_upper[i]:
-            up = filled_upper[i]
-            if cell:
-                candidates.append(f"{up}{cell}")
-            # only a blank lower cell (vertically merged header) falls back to the upper text
-            if not cell and upper is not None and i < len(upper) and upper[i]:
-                candidates.append(up)
+            candidates = [cell] + ([f"{up_fill[i]}{cell}"] if up_fill[i] else [])
+            shown = f"{up_fill[i]}/{cell}" if up_fill[i] and up_raw[i] != cell else cell
+        elif up_raw[i]:
+            candidates, shown = [up_raw[i]], up_raw[i]
+        else:
+            continue
         for cand in candidates:
             key = match_header(policy, cand)
             if key:
                 mapping[i] = key
                 break
-        shown = cell or (upper[i] if upper is not None and i < len(upper) and upper[i] else None)
-        if filled_upper is not None and cell and filled_upper[i] and upper is not None and not (i < len(upper) and upper[i] == cell):
-            shown = f"{filled_upper[i]}/{cell}"
-        if shown:
-            texts[i] = clean_value(shown)
+        texts[i] = clean_value(shown)
     return mapping, texts
 
 

@@ -56,6 +56,7 @@ class Source:
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str = ","
+    width: int = 0
     _reader: object = None
 
     # -- header peek --
@@ -120,11 +121,19 @@ class Source:
         return Peek([(first + i, _trim(r)) for i, r in enumerate(rows[:PEEK_ROWS])], col0)
 
     def _peek_csv(self) -> Peek:
+        import csv
+
         rows = []
         with self._open_text() as fh:
-            frame = _csv_frame(fh, self.delimiter, nrows=PEEK_ROWS, path=self.path)
-        for i, rec in enumerate(frame.itertuples(index=False)):
-            rows.append((i + 1, _trim([None if v is None or v == "" else str(v) for v in rec])))
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            try:
+                for i, rec in enumerate(reader):
+                    if i >= PEEK_ROWS:
+                        break
+                    rows.append((i + 1, _trim([v.replace("\x00", "") or None for v in rec])))
+            except csv.Error as exc:
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        self.width = max((len(r) for _, r in rows), default=0)
         return Peek(rows, 0)
 
     # -- data --
@@ -163,20 +172,41 @@ class Source:
         return open(self.path, encoding=self.encoding, errors="replace", newline="")
 
     def _chunks_csv(self, first_data_row: int, columns: list[int]) -> Iterator[tuple[int, pd.DataFrame]]:
+        width = max([self.width, *(c + 1 for c in columns)])
+        kw = dict(skiprows=first_data_row - 1, names=list(range(width)), usecols=columns or None, chunksize=CSV_CHUNK_ROWS)
+        try:
+            yield from self._csv_chunks(first_data_row, kw, engine="c")
+        except _RaggedCsv:
+            # a line with more fields than the header: re-read with the python engine, cutting
+            # the extra fields instead of dropping the person
+            yield from self._csv_chunks(first_data_row, {**kw, "on_bad_lines": lambda bad: bad[:width]}, engine="python")
+
+    def _csv_chunks(self, first_data_row: int, kw: dict, engine: str) -> Iterator[tuple[int, pd.DataFrame]]:
         with self._open_text() as fh:
-            reader = _csv_frame(fh, self.delimiter, skiprows=first_data_row - 1, usecols=columns or None,
-                                chunksize=CSV_CHUNK_ROWS, path=self.path)
+            reader = _csv_frame(fh, self.delimiter, path=self.path, engine=engine, **kw)
             row = first_data_row
-            for chunk in reader:
-                chunk = chunk.replace("", None)
-                yield row, chunk
-                row += len(chunk)
+            emitted = False
+            try:
+                for chunk in reader:
+                    chunk = chunk.replace("", None)
+                    emitted = True
+                    yield row, chunk
+                    row += len(chunk)
+            except pd.errors.ParserError as exc:
+                if engine == "c" and not emitted:
+                    raise _RaggedCsv() from None
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
 
 
-def _csv_frame(fh, delimiter: str, path: Path, **kw):
+class _RaggedCsv(Exception):
+    pass
+
+
+def _csv_frame(fh, delimiter: str, path: Path, engine: str = "c", **kw):
+    kw.setdefault("on_bad_lines", "error")
     try:
         return pd.read_csv(fh, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
-                           engine="c", on_bad_lines="skip", skip_blank_lines=False, quoting=0, **kw)
+                           engine=engine, skip_blank_lines=False, quoting=0, **kw)
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
         raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
     except pd.errors.EmptyDataError:

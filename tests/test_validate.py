@@ -1,0 +1,188 @@
+"""validate on real files: finding codes at exact rows and columns, for every writer we support."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
+
+from retiree_tools.policy import load_policy
+from retiree_tools.validate import Options, validate_paths
+
+POLICY = load_policy()
+TODAY = dt.date(2026, 11, 23)
+COL = {h: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, h in enumerate(HEADERS)}
+
+# (row overrides, expected (code, header) pairs); each row carries one problem
+CASES = [
+    ({}, []),
+    ({"身份证号码": make_id("321002", "19550315", 2, True)[:-1] + "0"}, [("id-checksum", "身份证号码")]),
+    ({"身份证号码": make_id("321002", "19551345", 3, True)}, [("id-birthdate", "身份证号码")]),
+    ({"身份证号码": "3210021955031"}, [("id-format", "身份证号码")]),
+    ({"性别": "女"}, [("gender-mismatch", "性别")]),
+    ({"出生年月": "1956.03"}, [("birthdate-mismatch", "出生年月")]),
+    ({"参加工作时间": "2016.01"}, [("date-order", "退休时间")]),
+    ({"退休时间": "1960年13月"}, [("date-invalid", "退休时间")]),
+    ({"退休时间": "2030.01"}, [("date-future", "退休时间")]),
+    ({"退休时间": "2005.03"}, [("retirement-age", "退休时间")]),
+    ({"人员类别": "临时工"}, [("invalid-choice", "人员类别")]),
+    ({"养老金标准": "abc"}, [("number-invalid", "养老金标准")]),
+    ({"联系电话": "123"}, [("phone-invalid", "联系电话")]),
+    ({"姓名": None}, [("missing-value", "姓名")]),
+    ({"移交协议书": "无"}, [("document-missing", "移交协议书")]),
+    ({"人员类别": "离休人员", "移交协议书": None}, [("not-transferable", "人员类别")]),
+    ({"养老金存折账号": "12ab"}, [("account-invalid", "养老金存折账号")]),
+]
+
+
+def _rows():
+    rows = []
+    for i, (over, _) in enumerate(CASES, start=1):
+        rows.append(person(i, **dict(over)))
+    return rows
+
+
+def _found(report, include_info: bool = True):
+    return {(f.code, f.row, f.column) for fr in report.files for f in fr.findings
+            if f.row is not None and (include_info or f.severity != "info")}
+
+
+def _expected(first_row: int):
+    exp = set()
+    for i, (_, codes) in enumerate(CASES):
+        for code, header in codes:
+            exp.add((code, first_row + i, COL[header]))
+    return exp
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_codes_at_exact_cells_for_every_writer(tmp_path, writer):
+    path = WRITERS[writer](tmp_path / f"batch-{writer}", _rows())
+    report = validate_paths([path], POLICY, Options(today=TODAY))
+    fr = report.files[0]
+    assert fr.header_row == 3
+    assert fr.enterprise == "扬州市红旗机械厂"
+    found = _found(report)
+    expected = _expected(4)
+    assert expected <= found, f"missing: {expected - found}"
+    extra = {f for f in found if f not in expected}
+    assert not extra, f"unexpected findings: {extra}"
+    assert fr.people == len(CASES)
+
+
+def test_two_row_header_with_merged_group_and_offset_sheet(tmp_path):
+    path = write_openpyxl(tmp_path / "two.xlsx", _rows(), two_row_header=True, start_col=2, blank_rows_above=1)
+    report = validate_paths([path], POLICY, Options(today=TODAY))
+    fr = report.files[0]
+    assert fr.header_row == 5  # blank row, 2 title rows, 2 header rows
+    found = _found(report)
+    shifted = {(c, r + 2, chr(ord(col) + 1)) for c, r, col in _expected(4)}
+    assert shifted <= found, shifted - found
+    doc = [f for f in fr.findings if f.code == "document-missing"][0]
+    assert doc.header == "移交材料/移交协议书"
+
+
+def test_id_typed_as_number_is_precision_lost_not_checksum(tmp_path):
+    good = make_id("321002", "19550315", 1, True)
+    rows = [person(1, 身份证号码=float(good[:15] + "000") if good[-1] != "X" else 3.21002195503150e17)]
+    path = write_openpyxl(tmp_path / "num.xlsx", rows, id_as_text=False)
+    report = validate_paths([path], POLICY, Options(today=TODAY))
+    codes = {f.code for f in report.files[0].findings}
+    assert "id-precision-lost" in codes
+    assert "id-checksum" not in codes
+
+
+def test_scientific_notation_in_csv_is_precision_lost(tmp_path):
+    path = write_csv(tmp_path / "sci.csv", [person(1, 身份证号码="3.21002E+17")], "utf-8")
+    report = validate_paths([path], POLICY, Options(today=TODAY))
+    assert [f.code for f in report.files[0].findings if f.field == "id_number"] == ["id-precision-lost"]
+
+
+def test_fullwidth_digits_lowercase_x_and_spaces_are_not_errors(tmp_path):
+    ident = "11010519491231002X"
+    full = "".join(chr(ord(c) + 0xFEE0) for c in ident[:-1]) + "x"
+    rows = [person(1, 身份证号码=f" {full} ", 出生年月="1949年12月", 性别="女", 姓名="李四　",
+                   参加工作时间="196801", 退休时间=dt.date(2004, 12, 1))]
+    path = write_openpyxl(tmp_path / "fw.xlsx", rows)
+    report = validate_paths([path], POLICY, Options(today=TODAY))
+    assert [f for f in report.files[0].findings if f.severity == "error"] == []
+
+
+def test_legacy_15_digit_id_warns_and_converts(tmp_path):
+    rows = [person(1, 身份证号码="110105491231002", 出生年月="1949-12-31", 性别="女", 参加工作时间="1968.01", 退休时间="2004.12")]
+    path = write_openpyxl(tmp_path / "l15.xlsx", rows)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert [(f.code, f.severity) for f in fr.findings] == [("id-legacy", "warning")]
+    assert "11010519491231002X" in fr.findings[0].message
+
+
+def test_duplicates_within_and_across_files(tmp_path):
+    a = write_openpyxl(tmp_path / "a.xlsx", [person(1), person(2), person(1)])
+    b = write_csv(tmp_path / "b.csv", [person(2)], "gbk")
+    report = validate_paths([a, b], POLICY, Options(today=TODAY))
+    dups = [(fr.path.split("/")[-1], f.row) for fr in report.files for f in fr.findings if f.code == "id-duplicate"]
+    assert dups == [("a.xlsx", 6), ("b.csv", 4)]
+    assert "a.xlsx" in [f for f in report.files[1].findings if f.code == "id-duplicate"][0].message
+
+
+def test_county_cadre_is_exempt_from_personnel_file(tmp_path):
+    rows = [person(1, 人员类别="县级以上党委管理的企业退休领导干部", 人事档案="无"),
+            person(2, 人事档案="无")]
+    path = write_openpyxl(tmp_path / "cadre.xlsx", rows)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert [(f.code, f.row) for f in fr.findings] == [("document-missing", 5)]
+
+
+def test_central_cadre_and_internal_retirees_not_transferable(tmp_path):
+    rows = [person(1, 人员类别="中央管理的领导干部"), person(2, 人员类别="内部退养人员"), person(3, 人员类别="供养遗属")]
+    path = write_openpyxl(tmp_path / "x.xlsx", rows)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert [(f.code, f.row) for f in fr.findings] == [("not-transferable", 4), ("not-transferable", 5), ("not-transferable", 6)]
+
+
+def test_missing_required_column_and_no_header(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "性别", "出生年月"])
+    wb.active.append(["张三", "男", "1955.03"])
+    wb.save(tmp_path / "nocol.xlsx")
+    fr = validate_paths([tmp_path / "nocol.xlsx"], POLICY).files[0]
+    assert {f.code for f in fr.findings} == {"missing-column"}
+    wb = openpyxl.Workbook()
+    wb.active.append(["甲", "乙"])
+    wb.active.append(["1", "2"])
+    wb.save(tmp_path / "nohead.xlsx")
+    fr = validate_paths([tmp_path / "nohead.xlsx"], POLICY).files[0]
+    assert [f.code for f in fr.findings] == ["header-not-found"]
+
+
+def test_roster_sheet_is_found_among_sheets(tmp_path):
+    import openpyxl
+
+    path = write_openpyxl(tmp_path / "multi.xlsx", [person(1)])
+    wb = openpyxl.load_workbook(path)
+    notes = wb.create_sheet("填表说明", 0)
+    notes.append(["请按模板填写"])
+    wb.save(path)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert fr.sheet == "移交名单"
+    assert fr.people == 1
+
+
+def test_footer_and_blank_rows_are_not_people(tmp_path):
+    rows = [person(1), [None] * len(HEADERS), person(2), ["合计：2人"] + [None] * (len(HEADERS) - 1),
+            ["填表人：王五    审核人：赵六"] + [None] * (len(HEADERS) - 1)]
+    path = write_openpyxl(tmp_path / "foot.xlsx", rows)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert fr.people == 2
+    assert [f for f in fr.findings if f.severity == "error"] == []
+
+
+def test_input_is_not_modified(tmp_path):
+    path = write_openpyxl(tmp_path / "in.xlsx", _rows())
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    validate_paths([path], POLICY, Options(today=TODAY))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
