@@ -151,7 +151,7 @@ def _check_required(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             pos = np.flatnonzero(frame[key].isna().to_numpy())
             em.emit("missing-value", key, pos)
     for key in policy.required.recommended:
-        if key in em.ctx.layout.columns:
+        if key in em.ctx.layout.columns and key not in policy.required.values:
             pos = np.flatnonzero(frame[key].isna().to_numpy())
             em.emit("missing-value", key, pos, severity="warning")
     for group in policy.required.any_of:

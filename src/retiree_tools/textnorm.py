@@ -22,14 +22,21 @@ def clean_value(text: str) -> str:
     return _SPACES.sub(" ", fold_width(text)).strip()
 
 
+def _fixed_point(t: str, step) -> str:
+    for _ in range(8):  # removing characters can make new NFKC compositions: repeat until stable
+        new = step(t)
+        if new == t:
+            break
+        t = new
+    return t
+
+
 def header_key(text: object) -> str:
     """Key for comparing header names: folded, without spaces, punctuation, newlines, required
     marks (*) and bracketed notes such as ``（18位）``; case-insensitive."""
     if text is None:
         return ""
-    t = unicodedata.normalize("NFKC", str(text))
-    t = _BRACKETED.sub("", t)
-    return _HEADER_PUNCT.sub("", t).upper()
+    return _fixed_point(str(text), lambda t: _HEADER_PUNCT.sub("", _BRACKETED.sub("", unicodedata.normalize("NFKC", t))).upper())
 
 
 def header_key_loose(text: object) -> str:
@@ -37,5 +44,4 @@ def header_key_loose(text: object) -> str:
     themselves contain brackets such as ``养老金（元/月）``)."""
     if text is None:
         return ""
-    t = unicodedata.normalize("NFKC", str(text))
-    return _HEADER_PUNCT.sub("", t).upper()
+    return _fixed_point(str(text), lambda t: _HEADER_PUNCT.sub("", unicodedata.normalize("NFKC", t)).upper())

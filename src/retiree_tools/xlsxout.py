@@ -20,6 +20,11 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.external_attr = 0o600 << 16
         return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        with open(filename, "rb") as fh:  # openpyxl streams worksheets through temp files
+            data = fh.read()
+        return self.writestr(arcname or str(filename), data)
+
 
 def save_openpyxl(wb, target: str | Path, mode: int = PRIVATE_MODE) -> Path:
     """Save an openpyxl workbook deterministically and atomically."""

@@ -1,0 +1,98 @@
+"""Unit rules: ID check character, credit code, dates, statutory retirement age, masking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retiree_tools import dates, idcard
+from retiree_tools.mask import mask_id, mask_phone, mask_tail
+from retiree_tools.retirement import statutory_age_months
+from retiree_tools.safeio import escape_formula
+
+
+def test_check_character_known_numbers():
+    assert idcard.check_char("11010519491231002") == "X"
+    assert idcard.upgrade_15("110105491231002") == "11010519491231002X"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_character_agrees_with_stdnum(body):
+    from stdnum.cn import ric
+
+    full = body + idcard.check_char(body)
+    assert ric.calc_check_digit(full) == full[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17))
+def test_credit_code_check_agrees_with_stdnum_on_digit_leading_codes(body):
+    from stdnum.cn import uscc
+
+    body = "9" + body[1:]
+    expected = uscc.calc_check_digit(body)
+    assert idcard.uscc_problem(body + expected) is None
+    wrong = "0" if expected != "0" else "1"
+    assert idcard.uscc_problem(body + wrong) is not None
+
+
+def test_credit_code_with_letter_first_is_accepted():
+    # GB 32100 allows A/N/Y as the registering authority; stdnum rejects these (DOMAIN.md)
+    body = "Y1320000MA1234567"[:17]
+    total = sum("0123456789ABCDEFGHJKLMNPQRTUWXY".index(c) * w for c, w in
+                zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], strict=True))
+    code = body + "0123456789ABCDEFGHJKLMNPQRTUWXY"[(31 - total % 31) % 31]
+    assert idcard.uscc_problem(code) is None
+
+
+def test_vectorised_check_matches_scalar():
+    bodies = np.array(["32100219600501001", "11010519491231002", "44152119501010123"], dtype="<U17")
+    assert list(idcard.check_chars(bodies)) == [idcard.check_char(b) for b in bodies]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1960-05-01", (1960, 5, 1)), ("1960/5/1", (1960, 5, 1)), ("1960.05", (1960, 5, 0)),
+    ("1960年5月", (1960, 5, 0)), ("1960年5月1日", (1960, 5, 1)), ("19600501", (1960, 5, 1)),
+    ("196005", (1960, 5, 0)), ("1960-05-01 00:00:00", (1960, 5, 1)), ("21916", (1960, 1, 1)),
+    ("1972.10", (1972, 10, 0)), ("1960年13月", dates.INVALID), ("1960-02-30", dates.INVALID),
+    ("abc", dates.INVALID), ("1960", dates.INVALID),
+])
+def test_date_forms(text, expected):
+    assert dates.parse_one(text) == expected
+
+
+def test_statutory_age_examples_from_the_2024_measures():
+    # DOMAIN.md: a woman (original 55) born 1971-04 retires 2026-08 at 55 years 4 months
+    assert statutory_age_months(1971, 4, "女", "干部") == 55 * 12 + 4
+    assert statutory_age_months(1964, 12, "男", None) == 60 * 12
+    assert statutory_age_months(1965, 1, "男", None) == 60 * 12 + 1
+    assert statutory_age_months(1965, 5, "男", None) == 60 * 12 + 2
+    assert statutory_age_months(1990, 1, "男", None) == 63 * 12  # capped at +36
+    assert statutory_age_months(1975, 1, "女", "工人") == 50 * 12 + 1
+    assert statutory_age_months(1975, 3, "女", "工人") == 50 * 12 + 2
+    assert statutory_age_months(1995, 1, "女", "工人") == 55 * 12  # capped at +60
+    assert statutory_age_months(1969, 12, "女", "干部") == 55 * 12
+    assert statutory_age_months(1960, 1, "女", None) == 50 * 12  # unknown post: the lower age
+
+
+def test_masks():
+    assert mask_id("321002196005010019") == "321002********0019"
+    assert mask_tail("6228480123456789012") == "***************9012"
+    assert mask_phone("13812345678") == "138****5678"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "  =cmd", "\t=1", "\r=1"])
+def test_formula_escape(value):
+    assert escape_formula(value).startswith("'")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalisation_is_idempotent(text):
+    from retiree_tools.textnorm import clean_value, header_key
+
+    assert clean_value(clean_value(text)) == clean_value(text)
+    assert header_key(header_key(text)) == header_key(text)
