@@ -387,7 +387,9 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             em.emit("phone-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
         elif spec.kind == "account":
             vals = s.map(lambda v: re.sub(r"[\s-]", "", v) if isinstance(v, str) else None)
-            lost = vals.map(lambda v: isinstance(v, str) and idcard.looks_like_float(v))
+            # a number Excel kept as a float; a Luhn-valid card number is taken as intact
+            lost = vals.map(lambda v: isinstance(v, str) and idcard.looks_like_float(v)
+                            and not (v.isdigit() and idcard.luhn_ok(v)))
             bad = vals.map(lambda v: isinstance(v, str) and not (v.isdigit() and 10 <= len(v) <= 30)) & ~lost
             em.emit("account-precision-lost", key, np.flatnonzero(lost.to_numpy(bool)), s[lost].tolist())
             em.emit("account-invalid", key, np.flatnonzero(bad.to_numpy(bool)), s[bad].tolist())

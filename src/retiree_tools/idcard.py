@@ -58,6 +58,17 @@ def looks_like_float(value: str) -> bool:
     return int(f) == n and float(f"{f:.15g}") == f or value.endswith("000") and float(f"{f:.15g}") == float(value)
 
 
+def luhn_ok(digits: str) -> bool:
+    """Luhn check (bank cards of UnionPay carry one; old passbook numbers may not)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
 def valid_birth(yyyymmdd: str, today: date) -> bool:
     try:
         d = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))

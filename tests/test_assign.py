@@ -1,0 +1,192 @@
+"""assign on real files: each rule case by case, the catalogue checks, output order and bytes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+
+import openpyxl
+import pytest
+
+from factory import make_id
+from test_cli_validate import run
+
+CATALOG = [
+    ["code", "name", "level", "parent_code", "keywords", "office_address", "contact_person", "contact_phone"],
+    ["321000", "扬州市", "city", "", "扬州", "", "", ""],
+    ["321002", "广陵区", "county", "321000", "广陵", "广陵区文昌中路1号", "王主任", "0514-87000001"],
+    ["321003", "邗江区", "county", "321000", "邗江", "邗江区邗上路1号", "李主任", "0514-87000002"],
+    ["321002001000", "汶河街道", "street", "321002", "汶河;四望亭路;文昌中路", "汶河街道办", "赵", "0514-87000011"],
+    ["321002002000", "东关街道", "street", "321002", "东关街;文昌中路", "东关街道办", "钱", "0514-87000012"],
+    ["321002002901", "宋都社区", "community", "321002002000", "宋都路", "宋都社区居委会", "孙", "0514-87000013"],
+    ["321003001000", "邗上街道", "street", "321003", "邗上;长春路", "邗上街道办", "周", "0514-87000021"],
+    ["321003011000", "西湖街道", "street", "321003", "", "西湖街道办", "吴", "0514-87000022"],
+    ["321003052000", "瘦西湖街道", "street", "321003", "", "瘦西湖街道办", "郑", "0514-87000023"],
+]
+HEAD = ["姓名", "性别", "身份证号码", "出生年月", "退休时间", "人员类别", "干部管理权限", "户籍所在地",
+        "医保关系所在地", "现居住地址", "在省社保中心领取待遇", "是否党员", "是否返聘", "外出半年以上",
+        "个人情况登记表", "服务协议书", "身份证户口本复印件", "移交协议书", "人事档案", "存折复印件"]
+
+
+def row(i: int, **kw) -> list:
+    d = {"姓名": f"测试{i}", "性别": "男", "身份证号码": make_id("321002", "19550315", i, True), "出生年月": "1955.03",
+         "退休时间": "2015.03", "人员类别": "企业退休人员", "干部管理权限": "", "户籍所在地": "", "医保关系所在地": "",
+         "现居住地址": "", "在省社保中心领取待遇": "否", "是否党员": "否", "是否返聘": "否", "外出半年以上": "否",
+         **{h: "有" for h in HEAD[-6:]}}
+    d.update(kw)
+    return [d[h] for h in HEAD]
+
+
+CASES = [
+    # (row overrides, status, county, unit, rule, flags)
+    (dict(医保关系所在地="扬州市广陵区", 现居住地址="江苏省扬州市广陵区汶河街道四望亭路12号"), "assigned", "321002", "321002001000", "medical_insurance", []),
+    (dict(医保关系所在地="扬州市本级", 户籍所在地="扬州市邗江区长春路8号", 现居住地址="邗江区长春路8号"), "assigned", "321003", "321003001000", "household", ["medical_location_city_level"]),
+    (dict(医保关系所在地="", 户籍所在地="南京市鼓楼区", 现居住地址="扬州市邗江区邗上街道1号"), "assigned", "321003", "321003001000", "residence", ["household_address_outside"]),
+    (dict(医保关系所在地="广陵区", 现居住地址="南京市鼓楼区中山路1号"), "assigned", "321002", "321002", "medical_insurance", ["resides_elsewhere"]),
+    (dict(医保关系所在地="广陵区", 现居住地址="扬州市邗江区长春路9号"), "assigned", "321002", "321002", "medical_insurance", ["resides_elsewhere"]),
+    (dict(医保关系所在地="广陵区", 现居住地址="广陵区某某小区"), "assigned", "321002", "321002", "medical_insurance", ["unit_unresolved"]),
+    (dict(医保关系所在地="广陵区", 现居住地址="广陵区文昌中路5号"), "review", "321002", None, "medical_insurance", ["ambiguous_unit"]),
+    (dict(医保关系所在地="广陵区", 现居住地址="扬州市东关街道宋都路3号"), "assigned", "321002", "321002002901", "medical_insurance", []),
+    (dict(医保关系所在地="邗江区", 现居住地址="扬州市瘦西湖街道1号"), "assigned", "321003", "321003052000", "medical_insurance", []),
+    (dict(医保关系所在地="ｇ", 户籍所在地="上海市", 现居住地址="上海市浦东新区"), "review", None, None, None, ["medical_location_outside", "household_address_outside", "residence_outside"]),
+    (dict(医保关系所在地="邗江区", 户籍所在地="广陵区", 在省社保中心领取待遇="是", 现居住地址="邗江区长春路"), "assigned", "321003", "321003001000", "medical_insurance", ["provincial_centre"]),
+    (dict(医保关系所在地="扬州市区", 户籍所在地="广陵区", 在省社保中心领取待遇="是", 现居住地址="广陵区汶河"), "review", None, None, None, ["provincial_centre", "medical_location_city_level"]),
+    (dict(人员类别="离休人员", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(人员类别="中央管理的领导干部", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(干部管理权限="中央管理", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(人员类别="内部退养人员", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(人员类别="供养遗属", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(人员类别="落实政策人员", 医保关系所在地="广陵区"), "excluded", None, None, None, []),
+    (dict(性别="女", 医保关系所在地="广陵区"), "rejected", None, None, None, []),
+    (dict(人员类别="企业管理的事业单位退休人员", 医保关系所在地="ＧＵＡＮＧ广陵区", 现居住地址="广陵区汶河街道"), "assigned", "321002", "321002001000", "medical_insurance", []),
+    (dict(人员类别="国企新办理退休人员", 医保关系所在地="广陵区", 现居住地址="广陵区汶河街道"), "assigned", "321002", "321002001000", "medical_insurance", []),
+]
+
+
+def write_book(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["移交社会化管理退休人员汇总表"])
+    ws.append(["填报单位：扬州测试厂"])
+    ws.append(HEAD)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def write_catalog(path, rows=CATALOG, encoding="utf-8-sig"):
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def assigned(tmp_path_factory):
+    d = tmp_path_factory.mktemp("assign")
+    book = write_book(d / "in.xlsx", [row(i, **kw) for i, (kw, *_) in enumerate(CASES, start=1)])
+    cat = write_catalog(d / "catalog.csv")
+    r = run("assign", book, "--catalog", cat, "--format", "json", "-q", "-o", d / "out.csv")
+    return d, book, cat, r
+
+
+def test_each_rule_case(assigned):
+    d, book, cat, r = assigned
+    assert r.returncode == 1, r.stderr  # review and rejected people present
+    people = json.loads(r.stdout)["people"]
+    assert [p["row"] for p in people] == list(range(4, 4 + len(CASES)))
+    for p, (kw, status, county, unit, rule, flags) in zip(people, CASES, strict=True):
+        case = f"row {p['row']} {kw}"
+        assert p["status"] == status, case + f" {p['reason']}"
+        assert p["county_code"] == county, case
+        assert p["unit_code"] == unit, case
+        assert p["rule"] == rule, case
+        assert p["flags"] == flags, case
+        if status == "assigned":
+            assert p["evidence"], case
+        if status in ("review", "excluded", "rejected"):
+            assert p["reason"], case
+
+
+def test_json_summary_and_masking(assigned):
+    d, book, cat, r = assigned
+    doc = json.loads(r.stdout)
+    by = doc["summary"]["by_status"]
+    assert by == {"assigned": 11, "excluded": 6, "review": 3, "rejected": 1}
+    assert doc["summary"]["by_county"]["321002"] + doc["summary"]["by_county"]["321003"] == by["assigned"]
+    assert all("*" in p["id_number"] for p in doc["people"])
+
+
+def test_output_file_columns_and_determinism(assigned):
+    d, book, cat, r = assigned
+    rows = list(csv.DictReader(open(d / "out.csv", encoding="utf-8-sig")))
+    assert len(rows) == len(CASES)
+    first = rows[0]
+    assert first["接收单位"] == "汶河街道" and first["接收单位联系人"] == "赵" and first["决定规则"] == "medical_insurance"
+    assert first["身份证号码"] == make_id("321002", "19550315", 1, True)  # files keep PII (forms need it)
+    before = hashlib.sha256((d / "out.csv").read_bytes()).hexdigest()
+    run("assign", book, "--catalog", cat, "-q", "-o", d / "out.csv")
+    assert hashlib.sha256((d / "out.csv").read_bytes()).hexdigest() == before
+    run("assign", book, "--catalog", cat, "-q", "-o", d / "a1.xlsx")
+    run("assign", book, "--catalog", cat, "-q", "-o", d / "a2.xlsx")
+    assert (d / "a1.xlsx").read_bytes() == (d / "a2.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(d / "a1.xlsx").active
+    assert ws.cell(1, 1).value == "来源文件" and ws.max_row == len(CASES) + 1
+
+
+def test_file_transfer_and_party_organisation(tmp_path):
+    rows = [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 是否党员="是"),
+            row(2, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 是否党员="中共党员", 是否返聘="是"),
+            row(3, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 是否党员="是", 外出半年以上="是"),
+            row(4, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 人员类别="县级以上党委管理的企业退休领导干部",
+                干部管理权限="县级以上党委管理", 人事档案="无")]
+    book = write_book(tmp_path / "p.xlsx", rows)
+    r = run("assign", book, "--catalog", write_catalog(tmp_path / "c.csv"), "--format", "json", "-q")
+    assert r.returncode == 0, r.stderr
+    people = json.loads(r.stdout)["people"]
+    assert [p["party_org"] for p in people] == ["汶河街道党组织", "原单位党组织", "外出务工经商所在地党组织", None]
+    assert [p["file_transfer"] for p in people] == [True, True, True, False]
+
+
+@pytest.mark.parametrize("bad,needle", [
+    ([["321002", "广陵区", "county", "999999", "", "", "", ""]], "999999"),
+    ([["321002", "广陵区", "county", "321000", "", "", "", ""], ["321002", "又一个", "county", "321000", "", "", "", ""]], "321002"),
+    ([["1", "甲", "county", "2", "", "", "", ""], ["2", "乙", "street", "1", "", "", "", ""]], "甲"),
+    ([["321002", "", "county", "321000", "", "", "", ""]], "名称为空"),
+    ([["321002", "广陵区", "planet", "321000", "", "", "", ""]], "planet"),
+])
+def test_broken_catalogue_is_exit_2(tmp_path, bad, needle):
+    rows = [CATALOG[0], CATALOG[1], *bad]
+    cat = write_catalog(tmp_path / "bad.csv", rows)
+    book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区")])
+    r = run("assign", book, "--catalog", cat)
+    assert r.returncode == 2
+    assert needle in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_catalogue_as_xlsx_with_chinese_headers_and_gbk_csv(tmp_path):
+    zh = ["代码", "名称", "层级", "上级代码", "关键词", "办公地址", "联系人", "联系电话"]
+    levels = {"city": "市", "county": "区县", "street": "街道", "community": "社区"}
+    wb = openpyxl.Workbook()
+    wb.active.append(zh)
+    for r in CATALOG[1:]:
+        wb.active.append([r[0], r[1], levels[r[2]], r[3], r[4].replace(";", "；"), r[5], r[6], r[7]])
+    wb.save(tmp_path / "cat.xlsx")
+    gbk = write_catalog(tmp_path / "cat_gbk.csv", [zh, *[[r[0], r[1], levels[r[2]], *r[3:]] for r in CATALOG[1:]]], "gbk")
+    book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区四望亭路1号")])
+    for cat in (tmp_path / "cat.xlsx", gbk):
+        r = run("assign", book, "--catalog", cat, "--format", "json", "-q")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["people"][0]["unit_code"] == "321002001000"
+
+
+def test_output_over_input_refused(tmp_path):
+    book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区")])
+    cat = write_catalog(tmp_path / "c.csv")
+    before = book.read_bytes()
+    r = run("assign", book, "--catalog", cat, "-o", book)
+    assert r.returncode == 2 and book.read_bytes() == before
+    r = run("assign", book, "--catalog", cat, "-o", cat)
+    assert r.returncode == 2
