@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def assign(
-    paths: Annotated[list[Path], typer.Argument(help="Transfer workbooks (as validate reads them) or directories.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Transfer workbooks (as validate reads them) or directories.")],
     catalog: Annotated[Path, typer.Option("--catalog", help="Receiving-jurisdiction catalogue (csv/xlsx).")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Assigned file to write (.xlsx or .csv).")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to read.")] = None,

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods .csv) or directories of them.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Workbooks (.xlsx .xlsm .xls .ods .csv) or directories of them.")],
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to read (default: the sheet that holds the roster).")] = None,
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Enterprise name when the file does not say it.")] = None,
     credit_code: Annotated[str | None, typer.Option("--credit-code", help="The enterprise's unified social credit code.")] = None,

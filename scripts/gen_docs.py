@@ -1,0 +1,83 @@
+"""Generate the docs that come from code: the findings catalogue, the CLI reference and the
+policy reference tables. `python scripts/gen_docs.py` writes them; tests/test_docs.py checks
+that the committed files are current."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->"
+
+
+def findings_md() -> str:
+    from retiree_tools.messages import CODES
+
+    out = ["# Finding codes", "",
+           "Generated from `src/retiree_tools/messages.py` by `scripts/gen_docs.py`; do not edit by hand.",
+           "Severity is the default; a few checks lower it (a recommended field left blank is a",
+           "`missing-value` warning). Tests assert codes, never wording.", "",
+           "| code | severity | 中文 | English | message (zh) | message (en) |", "|---|---|---|---|---|---|"]
+    for code, c in CODES.items():
+        out.append(f"| `{code}` | {c.severity} | {c.title_zh} | {c.title_en} | {_cell(c.zh)} | {_cell(c.en)} |")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def cli_md() -> str:
+    from typer.testing import CliRunner
+
+    from retiree_tools.cli.main import app
+
+    os.environ["COLUMNS"] = "100"
+    os.environ["TERM"] = "dumb"
+    runner = CliRunner()
+    out = ["# CLI reference", "", "Generated from `--help` by `scripts/gen_docs.py`; do not edit by hand.", ""]
+    top = runner.invoke(app, ["--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+    out += ["## retiree-tools", "", "```text", top.output.rstrip(), "```", ""]
+    names = re.findall(r"^\s{2}([a-z][a-z-]+)\s", top.output.split("Commands:")[1], re.M)
+    for name in names:
+        res = runner.invoke(app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+        out += [f"## retiree-tools {name}", "", "```text", res.output.rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+def policy_tables() -> str:
+    from retiree_tools.policy import load_policy
+
+    p = load_policy()
+    out = ["### Fields", "", "| key | header | kind | personal data | aliases |", "|---|---|---|---|---|"]
+    for key, f in p.fields.items():
+        out.append(f"| `{key}` | {f.header} | {f.kind} | {f.pii or ''} | {'、'.join(f.aliases)} |")
+    out += ["", "### Person categories", "", "| category | handed over | personnel file moves | required documents | aliases |",
+            "|---|---|---|---|---|"]
+    for name, c in p.categories.items():
+        docs = ", ".join(f"`{d}`" for d in c.documents) or "—"
+        out.append(f"| {name} | {'yes' if c.handed_over else 'no'} | {'yes' if c.file_transfer and c.handed_over else 'no'} | {docs} | {'、'.join(c.aliases)} |")
+    return "\n".join(out) + "\n"
+
+
+def spliced(path: Path, generated: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + "\n" + generated + text[end:]
+
+
+def outputs() -> dict[Path, str]:
+    return {
+        ROOT / "docs" / "findings.md": findings_md(),
+        ROOT / "docs" / "cli.md": cli_md(),
+        ROOT / "docs" / "policy.md": spliced(ROOT / "docs" / "policy.md", policy_tables()),
+    }
+
+
+if __name__ == "__main__":
+    for path, text in outputs().items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
