@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 
 import pytest
-from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 
+from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 from retiree_tools.policy import load_policy
 from retiree_tools.validate import Options, validate_paths
 
@@ -186,3 +186,15 @@ def test_input_is_not_modified(tmp_path):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     validate_paths([path], POLICY, Options(today=TODAY))
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_credit_code_from_title_is_checked(tmp_path):
+    import openpyxl
+
+    path = write_openpyxl(tmp_path / "cc.xlsx", [person(1)])
+    wb = openpyxl.load_workbook(path)
+    wb.active["A2"] = "填报单位：扬州市红旗机械厂（盖章）  统一社会信用代码：91321000MA1MXK4T08"
+    wb.save(path)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert fr.credit_code == "91321000MA1MXK4T08"
+    assert [(f.code, f.row) for f in fr.findings] == [("credit-code-invalid", None)]

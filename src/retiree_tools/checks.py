@@ -68,6 +68,19 @@ class _Emitter:
                 self.error_rows.add(pos)
 
 
+def map_unique(s: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct non-blank value (columns repeat values a lot); blanks
+    stay None. Returns an object Series aligned with ``s``."""
+    mask = s.notna().to_numpy()
+    out = np.full(len(s), None, dtype=object)
+    if mask.any():
+        codes, uniques = pd.factorize(s[mask])
+        mapped = np.empty(len(uniques), dtype=object)
+        mapped[:] = [fn(u) for u in uniques]
+        out[mask] = mapped[codes]
+    return pd.Series(out, index=s.index, dtype=object)
+
+
 def normalise_text(raw: pd.Series) -> pd.Series:
     """Fold width and spaces of each non-blank text; blanks become None."""
     mask = raw.notna().to_numpy()
@@ -166,10 +179,10 @@ def _check_required(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
 def _check_ids(em: _Emitter, frame: pd.DataFrame, state: CallState, ctx: FileContext) -> tuple[pd.Series, np.ndarray]:
     raw = frame["id_number"]
     m = len(frame)
-    ids = raw.map(lambda v: idcard.normalise_id(v) if isinstance(v, str) else v)
+    ids = map_unique(raw, idcard.normalise_id)
     ok = np.zeros(m, bool)
     out = ids.copy()
-    arr = ids.to_numpy(dtype=object)
+    arr = ids.to_numpy(dtype=object, copy=True)
     present = np.array([isinstance(v, str) for v in arr], bool)
     is18 = np.array([isinstance(v, str) and bool(idcard.ID18.match(v)) for v in arr], bool)
     is15 = np.array([isinstance(v, str) and bool(idcard.ID15.match(v)) for v in arr], bool)
@@ -231,7 +244,7 @@ def _check_choices(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
     lang = em.ctx.lang
     if "gender" in em.ctx.layout.columns:
         s = frame["gender"]
-        mapped = s.map(lambda v: _GENDER.get(str(v).upper()) if isinstance(v, str) else None)
+        mapped = map_unique(s, lambda v: _GENDER.get(str(v).upper()))
         bad = s.notna() & mapped.isna()
         em.emit("invalid-choice", "gender", np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed="男、女")
         frame["gender"] = mapped
@@ -241,14 +254,14 @@ def _check_choices(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
         s = frame[key]
         if spec.kind == "choice":
             index = policy.choice_index(key)
-            mapped = s.map(lambda v, ix=index: ix.get(header_key(v)) if isinstance(v, str) else None)
+            mapped = map_unique(s, lambda v, ix=index: ix.get(header_key(v)))
             bad = s.notna() & mapped.isna()
             allowed = "、".join(policy.categories) if spec.choices == "categories" else "、".join(spec.choices or [])
             em.emit("invalid-choice", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed=allowed)
             frame[key] = mapped
         elif spec.kind in ("yesno", "document"):
             index = policy.yesno_index(key)
-            mapped = s.map(lambda v, ix=index: ix.get(str(v).upper()) if isinstance(v, str) else None)
+            mapped = map_unique(s, lambda v, ix=index: ix.get(str(v).upper()))
             bad = s.notna() & mapped.isna()
             yes = "/".join(policy.yesno.yes[:4])
             no = "/".join(v for v in policy.yesno.no[:4] if v)
@@ -256,7 +269,7 @@ def _check_choices(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
                     allowed=f"{yes} | {no}" if lang != "en" else f"yes: {yes}; no: {no}")
             frame[key] = mapped.where(mapped.notna(), None) if spec.kind == "yesno" else mapped.fillna(False)
         elif spec.kind == "credit_code":
-            vals = s.map(lambda v: str(v).upper().replace(" ", "") if isinstance(v, str) else None)
+            vals = map_unique(s, lambda v: str(v).upper().replace(" ", ""))
             problems = {v: idcard.uscc_problem(v) for v in vals.dropna().unique()}
             bad = vals.map(lambda v, p=problems: bool(p.get(v)) if v else False).to_numpy(bool)
             pos = np.flatnonzero(bad)
@@ -381,16 +394,15 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
                         low=th.pension_min, high=th.pension_max)
             frame[key] = num.where(num.notna(), None).astype(object)
         elif spec.kind == "phone":
-            vals = s.map(lambda v: re.sub(r"[-()（）\s]", "", v) if isinstance(v, str) else None)
-            good = vals.map(lambda v: v is None or all(_MOBILE.match(x) or _LANDLINE.match(x) for x in _PHONE_SPLIT.split(v) if x))
-            bad = ~good.astype(bool)
+            vals = map_unique(s, lambda v: re.sub(r"[-()（）\s]", "", v))
+            good = map_unique(vals, lambda v: all(_MOBILE.match(x) or _LANDLINE.match(x) for x in _PHONE_SPLIT.split(v) if x))
+            bad = good.eq(False)
             em.emit("phone-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
         elif spec.kind == "account":
-            vals = s.map(lambda v: re.sub(r"[\s-]", "", v) if isinstance(v, str) else None)
+            vals = map_unique(s, lambda v: re.sub(r"[\s-]", "", v))
             # a number Excel kept as a float; a Luhn-valid card number is taken as intact
-            lost = vals.map(lambda v: isinstance(v, str) and idcard.looks_like_float(v)
-                            and not (v.isdigit() and idcard.luhn_ok(v)))
-            bad = vals.map(lambda v: isinstance(v, str) and not (v.isdigit() and 10 <= len(v) <= 30)) & ~lost
+            lost = map_unique(vals, lambda v: idcard.looks_like_float(v) and not (v.isdigit() and idcard.luhn_ok(v))).eq(True)
+            bad = map_unique(vals, lambda v: not (v.isdigit() and 10 <= len(v) <= 30)).eq(True) & ~lost
             em.emit("account-precision-lost", key, np.flatnonzero(lost.to_numpy(bool)), s[lost].tolist())
             em.emit("account-invalid", key, np.flatnonzero(bad.to_numpy(bool)), s[bad].tolist())
             frame[key] = vals

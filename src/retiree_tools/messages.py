@@ -112,12 +112,14 @@ def render(code: str, lang: str = "zh", **params: object) -> str:
     if entry is None:
         return f"{code} {params}" if params else code
     template = entry.en if lang == "en" else entry.zh
-
-    class _Keep(dict):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
     return template.format_map(_Keep(params))
+
+
+class _Keep(dict):
+    """Format mapping that leaves unknown placeholders as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def severity_of(code: str) -> str:

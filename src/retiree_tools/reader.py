@@ -58,6 +58,7 @@ class Source:
     delimiter: str = ","
     width: int = 0
     _reader: object = None
+    _tables: dict = field(default_factory=dict)
 
     # -- header peek --
     def peek(self, sheet: str | None) -> Peek:
@@ -77,18 +78,28 @@ class Source:
                 raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
         return self._reader
 
+    def _sheet_table(self, sheet: str | None):
+        """The whole sheet as an Arrow table of text, parsed once (calamine parses the whole
+        sheet even for a few rows, so the peek and the data share one parse)."""
+        key = sheet or ""
+        if key not in self._tables:
+            reader = self._fast()
+            try:
+                sh = reader.load_sheet(sheet if sheet is not None else 0, header_row=None, dtypes="string")
+                table = sh.to_arrow()
+                cols = [c.absolute_index for c in sh.available_columns()]
+            except Exception as exc:  # noqa: BLE001
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+            self._tables = {key: (table, cols)}  # one sheet kept at a time (memory)
+        return self._tables[key]
+
     def _peek_xlsx(self, sheet: str | None) -> Peek:
-        reader = self._fast()
-        try:
-            sh = reader.load_sheet(sheet, header_row=None, dtypes="string", n_rows=PEEK_ROWS)
-            table = sh.to_arrow()
-            cols = sh.available_columns()
-        except Exception as exc:  # noqa: BLE001
-            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
-        col_offset = cols[0].absolute_index if cols else 0
-        data = [table.column(i).to_pylist() for i in range(table.num_columns)]
+        table, cols = self._sheet_table(sheet)
+        col_offset = cols[0] if cols else 0
+        head = table.slice(0, PEEK_ROWS)
+        data = [head.column(i).to_pylist() for i in range(head.num_columns)]
         first_row = _xlsx_first_row(self.path, sheet, self.sheets)
-        rows = [[c[i] for c in data] for i in range(table.num_rows)]
+        rows = [[c[i] for c in data] for i in range(head.num_rows)]
         if rows and all(v in (None, "") for v in rows[0]):
             # calamine started its range at a blank-valued cell: take its own start instead
             first_row = self._calamine_start(sheet)[0] + 1
@@ -153,19 +164,12 @@ class Source:
         yield first_data_row, pd.DataFrame(data, dtype=object)
 
     def _frame_xlsx(self, sheet: str | None, first_data_row: int, columns: list[int], peek: Peek) -> pd.DataFrame:
-        reader = self._fast()
+        table, cols = self._sheet_table(sheet)
         first = peek.rows[0][0] if peek.rows else 1
-        try:
-            sh = reader.load_sheet(sheet, header_row=None, dtypes="string", use_columns=columns or None)
-            table = sh.to_arrow()
-        except Exception as exc:  # noqa: BLE001
-            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
         table = table.slice(first_data_row - first)
-        names = [c.absolute_index for c in sh.selected_columns]
-        frame = pd.DataFrame({idx: table.column(i).to_numpy(zero_copy_only=False) for i, idx in enumerate(names)})
-        for c in columns:
-            if c not in frame:
-                frame[c] = None
+        where = {idx: i for i, idx in enumerate(cols)}
+        frame = pd.DataFrame({c: table.column(where[c]).to_numpy(zero_copy_only=False) if c in where else None
+                              for c in columns}, index=range(table.num_rows))
         return frame.astype(object)
 
     def _open_text(self):

@@ -103,6 +103,12 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
     enterprise = opts.enterprise or t_name
     credit = (opts.credit_code or t_code or None)
     report.enterprise, report.credit_code = enterprise, credit
+    if credit:
+        from .idcard import uscc_problem
+
+        problem = uscc_problem(credit)
+        if problem:
+            findings.append(make_finding("credit-code-invalid", lang, field="credit_code", value=credit, detail=problem))
     ctx = FileContext(path=str(path), label=label, layout=layout, enterprise=enterprise, credit_code=credit, lang=lang)
     columns = sorted(set(layout.columns.values()))
     try:

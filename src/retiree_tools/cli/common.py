@@ -51,7 +51,9 @@ def plain(text: object):
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """One JSON document on stdout: indented on a terminal, compact (faster, smaller) in pipes."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
     sys.stdout.write("\n")
     sys.stdout.flush()
 
