@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import person, write_csv, write_openpyxl
 
 from retiree_tools.policy import load_policy
 from retiree_tools.validate import Options, validate_paths
+
+from factory import person, write_csv, write_openpyxl
 
 EXE = [sys.executable, "-m", "retiree_tools"]
 

@@ -7,9 +7,10 @@ import hashlib
 
 import pytest
 
-from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 from retiree_tools.policy import load_policy
 from retiree_tools.validate import Options, validate_paths
+
+from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 
 POLICY = load_policy()
 TODAY = dt.date(2026, 11, 23)
