@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .findings import FileReport, column_letter
 from .messages import title, ui
-from .reader import open_source
+from .reader import blank, open_source
 from .safeio import escape_formula
 from .xlsxout import save_openpyxl
 
@@ -38,7 +38,7 @@ def _load_workbook(path: Path):
         for row0, frame in src.chunks(name if src.kind != "csv" else None, first, cols, peek):
             for i, rec in enumerate(frame.itertuples(index=False)):
                 for j, v in enumerate(rec):
-                    if v is not None and v == v:
+                    if not blank(v):
                         cell = ws.cell(row=row0 + i, column=peek.col_offset + j + 1, value=escape_formula(str(v)))
                         cell.data_type = "s"
     return wb

@@ -7,6 +7,7 @@ normalises them into canonical fields, appends findings, and returns the normali
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from .headers import Layout
 from .policy import Policy
 from .reader import MAX_CELL_CHARS
 from .retirement import fmt_age, statutory_age_months
-from .textnorm import clean_value, header_key
+from .textnorm import header_key, normalise_arrow
 
 _FOOTER = re.compile(r"^(合计|总计|小计|填表人|填报人|审核人|负责人|制表|单位负责人|经办人|联系人[:：]|备注[:：]|注[:：])")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -82,17 +83,15 @@ def map_unique(s: pd.Series, fn) -> pd.Series:
 
 
 def normalise_text(raw: pd.Series) -> pd.Series:
-    """Fold width and spaces of each non-blank text; blanks become None."""
-    mask = raw.notna().to_numpy()
-    out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    if mask.any():
-        present = raw[mask].astype(str)
-        codes, uniques = pd.factorize(present)
-        cleaned = np.array([clean_value(u) for u in uniques], dtype=object)
-        vals = cleaned[codes]
-        vals[vals == ""] = None
-        out[mask] = vals
-    return out
+    """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing."""
+    import pyarrow as pa
+
+    if isinstance(raw.dtype, pd.ArrowDtype):
+        arr = pa.chunked_array(raw.array._pa_array).combine_chunks() if hasattr(raw.array, "_pa_array") else pa.array(raw.array)
+    else:
+        values = raw.to_numpy(dtype=object)
+        arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v)) for v in values], type=pa.string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(normalise_arrow(arr)), index=raw.index)
 
 
 def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: int, raw: pd.DataFrame,
@@ -108,8 +107,13 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     present = frame.notna()
     nonblank = present.any(axis=1).to_numpy()
     id_blank = frame["id_number"].isna().to_numpy() if "id_number" in frame else np.ones(n, bool)
-    first_text = frame.bfill(axis=1).iloc[:, 0] if len(frame.columns) else pd.Series([None] * n)
-    footer = id_blank & first_text.fillna("").astype(str).str.match(_FOOTER).to_numpy()
+    footer = np.zeros(n, bool)
+    cand = np.flatnonzero(id_blank & nonblank)
+    if len(cand):  # rows without an ID: is the first text a footer (合计, 填表人 …)?
+        order = [c for c in frame.columns if c != "id_number"]
+        for pos, rec in zip(cand, frame.iloc[cand][order].itertuples(index=False), strict=True):
+            first = next((v for v in rec if isinstance(v, str)), "")
+            footer[pos] = bool(_FOOTER.match(first))
     keep = nonblank & ~footer
     frame = frame[keep].reset_index(drop=True)
     rows = rows[keep]
@@ -294,7 +298,7 @@ def _check_dates(em: _Emitter, frame: pd.DataFrame, policy: Policy, state: CallS
         future = (ym > today_ym) | ((ym == today_ym) & (d > state.today.day))
         em.emit("date-future", key, np.flatnonzero(future), s[future].tolist())
         ym = np.where(future, -1, ym)
-        frame[key] = [dates.fmt(int(a), int(b), int(c)) if v >= 0 else None for a, b, c, v in zip(y, mo, d, ym, strict=True)]
+        frame[key] = dates.format_column(y, mo, d, ym >= 0)
         out[key] = (ym, d)
     order = [("birth_date", "work_start"), ("work_start", "retire_date"), ("birth_date", "retire_date")]
     for early, late in order:
@@ -385,14 +389,14 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             continue
         s = frame[key]
         if spec.kind == "number":
-            num = pd.to_numeric(s.str.replace(",", "", regex=False).str.replace("元", "", regex=False), errors="coerce")
+            num = map_unique(s, _number)
             bad = s.notna() & num.isna()
             em.emit("number-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
             if key == "pension":
                 rng = num.notna() & ((num < th.pension_min) | (num > th.pension_max))
                 em.emit("number-range", key, np.flatnonzero(rng.to_numpy()), s[rng].tolist(),
                         low=th.pension_min, high=th.pension_max)
-            frame[key] = num.where(num.notna(), None).astype(object)
+            frame[key] = num
         elif spec.kind == "phone":
             vals = map_unique(s, lambda v: re.sub(r"[-()（）\s]", "", v))
             good = map_unique(vals, lambda v: all(_MOBILE.match(x) or _LANDLINE.match(x) for x in _PHONE_SPLIT.split(v) if x))
@@ -406,6 +410,15 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             em.emit("account-precision-lost", key, np.flatnonzero(lost.to_numpy(bool)), s[lost].tolist())
             em.emit("account-invalid", key, np.flatnonzero(bad.to_numpy(bool)), s[bad].tolist())
             frame[key] = vals
+
+
+def _number(text: str) -> float | None:
+    """``3,200.50`` / ``3200元`` → 3200.5; not a finite number → None."""
+    try:
+        value = float(text.replace(",", "").replace("，", "").replace("元", "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _check_documents_and_category(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:

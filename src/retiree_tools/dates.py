@@ -84,3 +84,12 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def fmt(y: int, m: int, d: int = 0) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}" if d else f"{y:04d}-{m:02d}"
+
+
+def format_column(y: np.ndarray, m: np.ndarray, d: np.ndarray, valid: np.ndarray) -> pd.Series:
+    """ISO text (``1960-05`` or ``1960-05-01``) for each valid entry, None elsewhere; each
+    distinct date is formatted once."""
+    key = np.where(valid, (y.astype(np.int64) * 13 + m) * 32 + d, -1)
+    codes, uniques = pd.factorize(key)
+    texts = np.array([None if k < 0 else fmt(int(k // 416), int(k // 32 % 13), int(k % 32)) for k in uniques], dtype=object)
+    return pd.Series(texts[codes] if len(codes) else np.array([], dtype=object), dtype=object)

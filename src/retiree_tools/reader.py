@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .errors import InputError
 
@@ -168,9 +169,10 @@ class Source:
         first = peek.rows[0][0] if peek.rows else 1
         table = table.slice(first_data_row - first)
         where = {idx: i for i, idx in enumerate(cols)}
-        frame = pd.DataFrame({c: table.column(where[c]).to_numpy(zero_copy_only=False) if c in where else None
-                              for c in columns}, index=range(table.num_rows))
-        return frame.astype(object)
+        # Arrow-backed text columns: no Python object per cell (checks work on Arrow arrays)
+        return pd.DataFrame({c: pd.arrays.ArrowExtensionArray(table.column(where[c]) if c in where
+                                                              else pa.nulls(table.num_rows, pa.string()))
+                             for c in columns}, index=range(table.num_rows))
 
     def _open_text(self):
         return open(self.path, encoding=self.encoding, errors="replace", newline="")
@@ -215,6 +217,11 @@ def _csv_frame(fh, delimiter: str, path: Path, engine: str = "c", **kw):
         raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
     except pd.errors.EmptyDataError:
         raise InputError("file-empty", str(path)) from None
+
+
+def blank(v: object) -> bool:
+    """None, NaN and pandas' NA (Arrow columns) all mean an empty cell."""
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def _trim(cells: list[str | None]) -> list[str | None]:
@@ -446,7 +453,7 @@ def read_text_table(path: str | Path) -> list[list[str | None]]:
     rows: list[list[str | None]] = []
     with contextlib.suppress(StopIteration):
         for _, frame in src.chunks(sheet, first, list(range(peek.col_offset, peek.col_offset + max(width, 1))) if src.kind != "csv" else [], peek):
-            rows.extend([[None if v is None or (isinstance(v, float) and v != v) else str(v) for v in r] for r in frame.itertuples(index=False)])
+            rows.extend([[None if blank(v) else str(v) for v in r] for r in frame.itertuples(index=False)])
     return rows
 
 

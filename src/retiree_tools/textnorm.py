@@ -7,7 +7,12 @@ import unicodedata
 
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
+# whitespace folded in values: Python's \s plus no-break, zero-width and ideographic spaces;
+# the same set, spelled for RE2, is used by the vectorised Arrow path (normalise_arrow)
+_SPACE_CHARS = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
+_RE2_SPACES = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200b}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]+"
+_RE2_FULLWIDTH = "[\\x{ff01}-\\x{ff5e}\\x{3000}]"
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _HEADER_PUNCT = re.compile(r"[\s:：*＊、,，.。/／\\_\-—]+")
 
@@ -19,7 +24,25 @@ def fold_width(text: str) -> str:
 
 def clean_value(text: str) -> str:
     """Fold width, drop zero-width/odd spaces at the ends and collapse inner runs to one space."""
-    return _SPACES.sub(" ", fold_width(text)).strip()
+    return _SPACES.sub(" ", fold_width(text)).strip(" ")
+
+
+def normalise_arrow(arr):
+    """:func:`clean_value` over a whole Arrow string array (vectorised, no Python per cell);
+    empty results become null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    wide = pc.fill_null(pc.match_substring_regex(arr, _RE2_FULLWIDTH), False)
+    if pc.any(wide).as_py():  # few cells have full-width text: fold just those in Python
+        folded = pa.array([fold_width(v) for v in pc.filter(arr, wide).to_pylist()], type=arr.type)
+        arr = pc.replace_with_mask(arr, wide, folded)
+    arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
+    arr = pc.utf8_trim(arr, " ")
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
 
 
 def _fixed_point(t: str, step) -> str:
