@@ -86,8 +86,10 @@ def normalise_text(raw: pd.Series) -> pd.Series:
     """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing."""
     import pyarrow as pa
 
-    if isinstance(raw.dtype, pd.ArrowDtype):
-        arr = pa.chunked_array(raw.array._pa_array).combine_chunks() if hasattr(raw.array, "_pa_array") else pa.array(raw.array)
+    if hasattr(raw.array, "__arrow_array__"):  # Arrow-backed (xlsx reader, pandas 3 str)
+        arr = pa.array(raw.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
     else:
         values = raw.to_numpy(dtype=object)
         arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v)) for v in values], type=pa.string())

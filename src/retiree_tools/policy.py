@@ -75,6 +75,10 @@ class AssignPolicy(_Strict):
     party_away_destination: str = "外出务工经商所在地党组织"
 
 
+class AcceptancePolicy(_Strict):
+    min_rate: float = Field(default=1.0, gt=0, le=1)
+
+
 class Policy(_Strict):
     name: str = ""
     fields: dict[str, FieldSpec]
@@ -83,6 +87,7 @@ class Policy(_Strict):
     categories: dict[str, Category]
     thresholds: Thresholds = Thresholds()
     assign: AssignPolicy = AssignPolicy()
+    acceptance: AcceptancePolicy = AcceptancePolicy()
     source: list[str] = Field(default_factory=list, exclude=True)
 
     @model_validator(mode="after")
