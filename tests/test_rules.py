@@ -96,3 +96,38 @@ def test_normalisation_is_idempotent(text):
 
     assert clean_value(clean_value(text)) == clean_value(text)
     assert header_key(header_key(text)) == header_key(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1930, 2000), st.integers(1, 12), st.booleans(), st.booleans())
+def test_vectorised_statutory_age_equals_scalar(year, month, male, cadre):
+    from retiree_tools.retirement import statutory_age_months_array
+
+    scalar = statutory_age_months(year, month, "男" if male else "女", "干部" if cadre else "工人")
+    vector = statutory_age_months_array(np.array([year]), np.array([month]), np.array([male]), np.array([cadre]))
+    assert vector[0] == scalar
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17), st.sampled_from("0123456789X"))
+def test_vectorised_id_parts_equal_scalar_checks(body, last):
+    import datetime as dt
+
+    today = dt.date(2026, 11, 23)
+    ident = body + last
+    expected, ok, _, _, _, birth_ok = idcard.parts18(np.array([ident], dtype="<U18"), today)
+    assert expected[0] == idcard.check_char(body)
+    assert ok[0] == (idcard.check_char(body) == last)
+    assert birth_ok[0] == idcard.valid_birth(ident[6:14], today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(), st.text(alphabet=" \t\u3000\u00a0\u200bＡ１ａ x-")), max_size=8))
+def test_arrow_normalisation_equals_python(values):
+    import pyarrow as pa
+
+    from retiree_tools.textnorm import clean_value, normalise_arrow
+
+    got = normalise_arrow(pa.array(values, type=pa.string())).to_pylist()
+    want = [None if v is None or clean_value(v) == "" else clean_value(v) for v in values]
+    assert got == want

@@ -20,13 +20,14 @@ from .findings import Finding, column_letter, make_finding
 from .headers import Layout
 from .policy import Policy
 from .reader import MAX_CELL_CHARS
-from .retirement import fmt_age, statutory_age_months
+from .retirement import fmt_age
 from .textnorm import header_key, normalise_arrow
 
 _FOOTER = re.compile(r"^(合计|总计|小计|填表人|填报人|审核人|负责人|制表|单位负责人|经办人|联系人[:：]|备注[:：]|注[:：])")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})?[2-9]\d{6,7}(转\d{1,6})?$")
-_PHONE_SPLIT = re.compile(r"[/,，;；、\s]+")
+# one or more phones (11-digit mobile, or landline with optional area code and extension),
+# separated by / , ; 、 (RE2 syntax, for Arrow)
+_ONE_PHONE = r"(1[3-9]\d{9}|(0\d{2,3})?[2-9]\d{6,7}(转\d{1,6})?)"
+_PHONES_RE2 = rf"^[/,，;；、]*{_ONE_PHONE}([/,，;；、]+{_ONE_PHONE})*[/,，;；、]*$"
 _GENDER = {"男": "男", "女": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女", "1": "男", "2": "女", "男性": "男", "女性": "女"}
 
 
@@ -97,8 +98,9 @@ def normalise_text(raw: pd.Series) -> pd.Series:
 
 
 def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: int, raw: pd.DataFrame,
-                findings: list[Finding]) -> pd.DataFrame:
-    """Normalise and check one chunk; append findings; return the normalised people frame."""
+                findings: list[Finding], objects: bool = True) -> pd.DataFrame:
+    """Normalise and check one chunk; append findings; return the normalised people frame
+    (with plain Python objects and None for blanks when ``objects``, as assign wants it)."""
     lay = ctx.layout
     n = len(raw)
     cols = {key: normalise_text(raw[idx]) if idx in raw else pd.Series([None] * n, dtype=object)
@@ -145,7 +147,7 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     if em.error_rows:
         err[list(em.error_rows)] = True
     frame["_error"] = err
-    return as_objects(frame)
+    return as_objects(frame) if objects else frame
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -182,68 +184,84 @@ def _check_required(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
         em.emit("location-missing", present[0], np.flatnonzero(none), headers=headers)
 
 
+def _arrow(s: pd.Series):
+    """The Arrow string array behind a text column (built once if the column is objects)."""
+    import pyarrow as pa
+
+    if hasattr(s.array, "__arrow_array__"):
+        arr = pa.array(s.array)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return pa.array([v if isinstance(v, str) else None for v in s.to_numpy(dtype=object)], type=pa.string())
+
+
+def _matches(arr, pattern: str) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False)
+
+
 def _check_ids(em: _Emitter, frame: pd.DataFrame, state: CallState, ctx: FileContext) -> tuple[pd.Series, np.ndarray]:
-    raw = frame["id_number"]
+    import pyarrow.compute as pc
+
     m = len(frame)
-    ids = map_unique(raw, idcard.normalise_id)
-    ok = np.zeros(m, bool)
-    out = ids.copy()
-    arr = ids.to_numpy(dtype=object, copy=True)
-    present = np.array([isinstance(v, str) for v in arr], bool)
-    is18 = np.array([isinstance(v, str) and bool(idcard.ID18.match(v)) for v in arr], bool)
-    is15 = np.array([isinstance(v, str) and bool(idcard.ID15.match(v)) for v in arr], bool)
-    floaty = np.array([isinstance(v, str) and idcard.looks_like_float(v) for v in arr], bool) & present
+    ids_pa = pc.utf8_upper(pc.replace_substring_regex(_arrow(frame["id_number"]), "[ -]", ""))
+    arr = np.array(ids_pa.to_pylist(), dtype=object)
+    present = ids_pa.is_valid().to_numpy(zero_copy_only=False)
+    is18 = _matches(ids_pa, r"^\d{17}[\dX]$")
+    is15 = _matches(ids_pa, r"^\d{15}$")
+    # a number Excel kept as a float: only rows that fail a check are looked at (few)
+    suspect = np.flatnonzero(present & ~is18)
+    floaty = np.zeros(m, bool)
+    floaty[suspect] = [idcard.looks_like_float(arr[p]) for p in suspect]
     # legacy 15-digit numbers: convert, warn
     for pos in np.flatnonzero(is15 & ~floaty):
         conv = idcard.upgrade_15(arr[pos])
         em.emit("id-legacy", "id_number", [pos], [arr[pos]], converted=conv)
-        out.iloc[pos] = conv
         arr[pos] = conv
         is18[pos] = True
+    idx = np.flatnonzero(is18)
+    expected, check_ok, _, _, _, birth_valid = idcard.parts18(arr[idx].astype("<U18"), state.today)
     checksum_bad = np.zeros(m, bool)
-    if is18.any():
-        idx = np.flatnonzero(is18)
-        vals = np.array([arr[i] for i in idx], dtype="<U18")
-        expected = idcard.check_chars(np.array([v[:17] for v in vals], dtype="<U17"))
-        bad = expected != np.array([v[17] for v in vals])
-        checksum_bad[idx[bad]] = True
-        lost = checksum_bad & floaty
-        em.emit("id-precision-lost", "id_number", np.flatnonzero(lost), arr[lost])
-        only_bad = checksum_bad & ~floaty
-        exp_map = dict(zip(idx.tolist(), expected.tolist(), strict=True))
-        em.emit("id-checksum", "id_number", np.flatnonzero(only_bad), arr[only_bad],
-                expected=[exp_map[i] for i in np.flatnonzero(only_bad)])
+    checksum_bad[idx[~check_ok]] = True
+    birth_ok = np.zeros(m, bool)
+    birth_ok[idx] = birth_valid
+    suspect = np.flatnonzero(checksum_bad)
+    floaty[suspect] = [idcard.looks_like_float(arr[p]) for p in suspect]
+    lost = checksum_bad & floaty
+    em.emit("id-precision-lost", "id_number", np.flatnonzero(lost), arr[lost])
+    only_bad = checksum_bad & ~floaty
+    exp_map = dict(zip(idx.tolist(), expected.tolist(), strict=True))
+    em.emit("id-checksum", "id_number", np.flatnonzero(only_bad), arr[only_bad],
+            expected=[exp_map[i] for i in np.flatnonzero(only_bad)])
     fmt_bad = present & ~is18 & ~is15
     lost_fmt = fmt_bad & floaty
     em.emit("id-precision-lost", "id_number", np.flatnonzero(lost_fmt), arr[lost_fmt])
     em.emit("id-format", "id_number", np.flatnonzero(fmt_bad & ~floaty), arr[fmt_bad & ~floaty])
-    # birth date inside the ID
-    birth_ok = np.zeros(m, bool)
-    for pos in np.flatnonzero(is18):
-        birth_ok[pos] = idcard.valid_birth(arr[pos][6:14], state.today)
     bad_birth = is18 & ~birth_ok & ~checksum_bad
     em.emit("id-birthdate", "id_number", np.flatnonzero(bad_birth), arr[bad_birth],
             birth=[arr[p][6:14] for p in np.flatnonzero(bad_birth)])
     ok = is18 & ~checksum_bad & birth_ok
     # unknown area codes: a warning, checked once per distinct code
     if em.policy.thresholds.warn_unknown_area_code and ok.any():
-        areas = pd.Series([arr[p][:6] for p in np.flatnonzero(ok)], index=np.flatnonzero(ok))
+        pos_ok = np.flatnonzero(ok)
+        areas = pd.Series([a[:6] for a in arr[pos_ok]], index=pos_ok)
         unknown = {a for a in areas.unique() if not idcard.area_known(a)}
         if unknown:
             pos = areas[areas.isin(unknown)].index.to_numpy()
             em.emit("id-area-unknown", "id_number", pos, arr[pos], area=[arr[p][:6] for p in pos])
     # duplicates, within and across files of the call
+    seen = state.seen_ids
+    rows = em.rows
     for pos in np.flatnonzero(ok):
         key = arr[pos]
-        first = state.seen_ids.get(key)
-        here = (ctx.label, int(em.rows[pos]))
+        first = seen.get(key)
         if first is None:
-            state.seen_ids[key] = here
+            seen[key] = (ctx.label, int(rows[pos]))
         else:
             row_ref = f"row {first[1]}" if ctx.lang == "en" else f"第 {first[1]} 行"
             where = row_ref if first[0] == ctx.label else f"{first[0]} {row_ref}"
             em.emit("id-duplicate", "id_number", [pos], [key], other=where)
-    return out, ok
+    return pd.Series(arr, index=frame.index, dtype=object), ok
 
 
 def _check_choices(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
@@ -353,6 +371,8 @@ def _check_id_consistency(em: _Emitter, frame: pd.DataFrame, ids: pd.Series, ok:
 
 
 def _check_retirement_age(em: _Emitter, frame, ids, ok, ym, policy: Policy, state: CallState) -> None:
+    from .retirement import statutory_age_months_array
+
     if "retire_date" not in ym:
         return
     r_ym = ym["retire_date"][0]
@@ -360,28 +380,29 @@ def _check_retirement_age(em: _Emitter, frame, ids, ok, ym, policy: Policy, stat
     g = frame["gender"].to_numpy(dtype=object)
     post = frame["post"].to_numpy(dtype=object)
     lang = em.ctx.lang
+    pos = np.flatnonzero(ok)
+    if not len(pos):
+        return
+    born = np.array([a[6:12] for a in arr[pos]], dtype="<U6").astype(np.int64)
+    by, bm = born // 100, born % 100
+    b_ym = by * 12 + bm - 1
     today_ym = state.today.year * 12 + state.today.month - 1
-    flagged, ages, stats, bases = [], [], [], []
-    old, old_ages = [], []
-    for p in np.flatnonzero(ok):
-        by, bm = int(arr[p][6:10]), int(arr[p][10:12])
-        b_ym = by * 12 + bm - 1
-        age_now = (today_ym - b_ym) // 12
-        if age_now > policy.thresholds.max_age_years:
-            old.append(p)
-            old_ages.append(age_now)
-        if r_ym[p] < 0 or g[p] not in ("男", "女"):
-            continue
-        age = r_ym[p] - b_ym
-        statutory = statutory_age_months(by, bm, g[p], post[p])
-        if age < statutory - policy.thresholds.retirement_age_tolerance_months:
-            flagged.append(p)
-            ages.append(fmt_age(int(age), lang))
-            stats.append(fmt_age(statutory, lang))
-            basis = "男" if g[p] == "男" else ("女干部" if post[p] == "干部" else "女工人")
-            bases.append(basis if lang != "en" else {"男": "man", "女干部": "woman cadre", "女工人": "woman worker"}[basis])
-    em.emit("retirement-age", "retire_date", flagged, frame["retire_date"].iloc[flagged].tolist(), age=ages, statutory=stats, basis=bases)
-    em.emit("age-implausible", "id_number", old, arr[old] if old else [], age=old_ages)
+    age_now = (today_ym - b_ym) // 12
+    old = age_now > policy.thresholds.max_age_years
+    em.emit("age-implausible", "id_number", pos[old], arr[pos[old]], age=age_now[old].tolist())
+    male = g[pos] == "男"
+    known = male | (g[pos] == "女")
+    statutory = statutory_age_months_array(by, bm, male, post[pos] == "干部")
+    age = r_ym[pos] - b_ym
+    early = known & (r_ym[pos] >= 0) & (age < statutory - policy.thresholds.retirement_age_tolerance_months)
+    flagged = pos[early]
+    bases = []
+    for is_male, is_cadre in zip(male[early], post[flagged] == "干部", strict=True):
+        basis = "男" if is_male else ("女干部" if is_cadre else "女工人")
+        bases.append(basis if lang != "en" else {"男": "man", "女干部": "woman cadre", "女工人": "woman worker"}[basis])
+    em.emit("retirement-age", "retire_date", flagged, frame["retire_date"].iloc[flagged].tolist(),
+            age=[fmt_age(int(a), lang) for a in age[early]], statutory=[fmt_age(int(a), lang) for a in statutory[early]],
+            basis=bases)
 
 
 def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
@@ -400,18 +421,42 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
                         low=th.pension_min, high=th.pension_max)
             frame[key] = num
         elif spec.kind == "phone":
-            vals = map_unique(s, lambda v: re.sub(r"[-()（）\s]", "", v))
-            good = map_unique(vals, lambda v: all(_MOBILE.match(x) or _LANDLINE.match(x) for x in _PHONE_SPLIT.split(v) if x))
-            bad = good.eq(False)
-            em.emit("phone-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
+            import pyarrow.compute as pc
+
+            vals = pc.replace_substring_regex(_arrow(s), r"[-()（）\s]", "")
+            bad = vals.is_valid().to_numpy(zero_copy_only=False) & ~_matches(vals, _PHONES_RE2)
+            em.emit("phone-invalid", key, np.flatnonzero(bad), s[bad].tolist())
         elif spec.kind == "account":
-            vals = map_unique(s, lambda v: re.sub(r"[\s-]", "", v))
-            # a number Excel kept as a float; a Luhn-valid card number is taken as intact
-            lost = map_unique(vals, lambda v: idcard.looks_like_float(v) and not (v.isdigit() and idcard.luhn_ok(v))).eq(True)
-            bad = map_unique(vals, lambda v: not (v.isdigit() and 10 <= len(v) <= 30)).eq(True) & ~lost
-            em.emit("account-precision-lost", key, np.flatnonzero(lost.to_numpy(bool)), s[lost].tolist())
-            em.emit("account-invalid", key, np.flatnonzero(bad.to_numpy(bool)), s[bad].tolist())
-            frame[key] = vals
+            import pyarrow.compute as pc
+
+            vals_pa = pc.replace_substring_regex(_arrow(s), r"[\s-]", "")
+            present = vals_pa.is_valid().to_numpy(zero_copy_only=False)
+            vals = np.array(vals_pa.to_pylist(), dtype=object)
+            # a number Excel kept as a float (an exact float of at most 15 significant digits,
+            # pre-filtered in numpy); a Luhn-valid card number is taken as intact
+            lost = np.zeros(len(vals), bool)
+            suspect = np.flatnonzero(_matches(vals_pa, r"^\d(\.\d+)?[Ee]\+?\d+$|\.0$") | _float_like_digits(vals_pa))
+            lost[suspect] = [idcard.looks_like_float(vals[p]) and not (vals[p].isdigit() and idcard.luhn_ok(vals[p])) for p in suspect]
+            bad = present & ~_matches(vals_pa, r"^\d{10,30}$") & ~lost
+            em.emit("account-precision-lost", key, np.flatnonzero(lost), s[lost].tolist())
+            em.emit("account-invalid", key, np.flatnonzero(bad), s[bad].tolist())
+            frame[key] = pd.Series(vals, index=frame.index, dtype=object)
+
+
+def _float_like_digits(arr) -> np.ndarray:
+    """Digit strings of 16+ characters whose value, as a float, has at most 15 significant
+    digits — the candidates for "Excel stored this as a number" (checked exactly later)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    long_digits = _matches(arr, r"^\d{16,20}$")
+    out = np.zeros(len(arr), bool)
+    pos = np.flatnonzero(long_digits)
+    if len(pos):
+        f = pc.cast(pc.take(arr, pa.array(pos)), pa.float64()).to_numpy(zero_copy_only=False)
+        scale = 10.0 ** (np.floor(np.log10(f)) - 14)
+        out[pos] = np.round(f / scale) * scale == f
+    return out
 
 
 def _number(text: str) -> float | None:

@@ -30,6 +30,30 @@ def check_chars(first17: np.ndarray) -> np.ndarray:
     return _CHECK[(digits @ _WEIGHTS) % 11]
 
 
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For an array of 18-character IDs (``<U18``): (expected check characters, check ok,
+    birth year, month, day, birth date valid), all vectorised."""
+    if len(ids) == 0:
+        z = np.zeros(0, np.int64)
+        return np.array([], dtype="<U1"), z.astype(bool), z, z, z, z.astype(bool)
+    codes = np.frombuffer(np.asarray(ids, dtype="<U18").tobytes(), dtype=np.uint32).reshape(-1, 18).astype(np.int64)
+    digits = codes[:, :17] - 48
+    expected = _CHECK[(digits @ _WEIGHTS) % 11]
+    last = np.where(codes[:, 17] == ord("X"), "X", (codes[:, 17] - 48).astype(str))
+    ok = expected == last
+    y = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
+    m = digits[:, 10] * 10 + digits[:, 11]
+    d = digits[:, 12] * 10 + digits[:, 13]
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    mdays = _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap)
+    key = y * 10000 + m * 100 + d
+    birth_ok = (m >= 1) & (m <= 12) & (d >= 1) & (d <= mdays) & (y >= 1880) & (key <= today.year * 10000 + today.month * 100 + today.day)
+    return expected, ok, y, m, d, birth_ok
+
+
 def check_char(first17: str) -> str:
     return str(check_chars(np.array([first17]))[0])
 
@@ -51,7 +75,7 @@ def looks_like_float(value: str) -> bool:
     (Excel keeps 15), e.g. ``321002196005009984`` read back from 3.2100219600501E+17."""
     if _SCI.match(value) or value.endswith(".0"):
         return True
-    if not value.isdigit() or len(value) < 16:
+    if not value.isdigit() or not 16 <= len(value) <= 320:  # a float has at most 309 integer digits
         return False
     n = int(value)
     f = float(n)

@@ -52,3 +52,16 @@ def fmt_age(months: int, lang: str = "zh") -> str:
     if lang == "en":
         return f"{y}y{m}m" if m else f"{y}y"
     return f"{y}岁{m}个月" if m else f"{y}岁"
+
+
+def statutory_age_months_array(by, bm, male, cadre):
+    """:func:`statutory_age_months` over numpy arrays (birth year, month, is man, is woman cadre)."""
+    import numpy as np
+
+    by, bm = np.asarray(by, np.int64), np.asarray(bm, np.int64)
+    out = np.zeros(len(by), np.int64)
+    for sched, sel in ((MEN, male), (WOMEN_55, ~male & cadre), (WOMEN_50, ~male & ~cadre)):
+        n = (by - sched.first_year) * 12 + (bm - 1)
+        delay = np.where(n < 0, 0, np.minimum(n // sched.step_months + 1, sched.cap_months))
+        out = np.where(sel, sched.original_years * 12 + delay, out)
+    return out

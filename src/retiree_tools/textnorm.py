@@ -12,6 +12,8 @@ _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _SPACE_CHARS = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _RE2_SPACES = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200b}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]+"
+# a space that clean_value would change: any non-plain space, two in a row, or one at an end
+_RE2_ODD_SPACES = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200b}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]|  |^ | $"
 _RE2_FULLWIDTH = "[\\x{ff01}-\\x{ff5e}\\x{3000}]"
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _HEADER_PUNCT = re.compile(r"[\s:：*＊、,，.。/／\\_\-—]+")
@@ -39,8 +41,9 @@ def normalise_arrow(arr):
     if pc.any(wide).as_py():  # few cells have full-width text: fold just those in Python
         folded = pa.array([fold_width(v) for v in pc.filter(arr, wide).to_pylist()], type=arr.type)
         arr = pc.replace_with_mask(arr, wide, folded)
-    arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
-    arr = pc.utf8_trim(arr, " ")
+    if pc.any(pc.match_substring_regex(arr, _RE2_ODD_SPACES)).as_py():  # most columns have none
+        arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
+        arr = pc.utf8_trim(arr, " ")
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 

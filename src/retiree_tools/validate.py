@@ -69,7 +69,8 @@ def _choose_sheet(src: Source, policy: Policy, wanted: str | None) -> tuple[str 
     return best[1], best[2], best[3]
 
 
-def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: str) -> Iterator[tuple[FileReport, pd.DataFrame | None]]:
+def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: str,
+            objects: bool = True) -> Iterator[tuple[FileReport, pd.DataFrame | None]]:
     """Yield (report, frame) per chunk of one file; the last yield carries the final report."""
     report = FileReport(path=str(path))
     findings: list[Finding] = report.findings
@@ -114,7 +115,7 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
     try:
         for first_row, raw in src.chunks(sheet, layout.first_data_row, columns, peek):
             report.rows += len(raw)
-            frame = check_chunk(ctx, policy, state, first_row, raw, findings)
+            frame = check_chunk(ctx, policy, state, first_row, raw, findings, objects)
             report.people += len(frame)
             if report.enterprise is None and frame["enterprise"].notna().any():
                 report.enterprise = clean_value(str(frame["enterprise"].dropna().iloc[0]))
@@ -137,16 +138,18 @@ def _params(exc: InputError) -> dict:
 
 
 def iter_people(paths: Iterable[str | Path], policy: Policy, opts: Options | None = None,
-                on_file: Callable[[FileReport], None] | None = None) -> Iterator[tuple[FileReport, pd.DataFrame]]:
+                on_file: Callable[[FileReport], None] | None = None,
+                objects: bool = True) -> Iterator[tuple[FileReport, pd.DataFrame]]:
     """Yield (file report so far, normalised people frame) for every chunk of every file;
-    ``on_file`` is called with each file's final report."""
+    ``on_file`` is called with each file's final report. ``objects=False`` leaves the frames
+    Arrow-backed (cheaper when only the findings are wanted)."""
     opts = opts or Options()
     state = CallState(today=opts.today or date.today())
     files = expand_paths(paths)
     labels = _labels(files)
     for path, label in zip(files, labels, strict=True):
         report = None
-        for report, frame in _people(path, policy, opts, state, label):
+        for report, frame in _people(path, policy, opts, state, label, objects):
             if frame is not None:
                 yield report, frame
         if on_file is not None and report is not None:
@@ -161,6 +164,6 @@ def _labels(files: list[Path]) -> list[str]:
 def validate_paths(paths: Iterable[str | Path], policy: Policy, opts: Options | None = None) -> Report:
     """Check every file; frames are discarded chunk by chunk (bounded memory)."""
     report = Report()
-    for _ in iter_people(paths, policy, opts, on_file=report.files.append):
+    for _ in iter_people(paths, policy, opts, on_file=report.files.append, objects=False):
         pass
     return report
