@@ -23,7 +23,13 @@ def _load_workbook(path: Path):
     src = open_source(path)
     if src.kind == "xlsx":
         keep_vba = path.suffix.lower() == ".xlsm"
-        return openpyxl.load_workbook(path, keep_vba=keep_vba, rich_text=False)
+        try:  # opened as a file: openpyxl refuses a real xlsx by its name when it is called .xls
+            with path.open("rb") as fh:
+                return openpyxl.load_workbook(fh, keep_vba=keep_vba, rich_text=False)
+        except Exception as exc:  # noqa: BLE001 - openpyxl's errors are many and untyped
+            from .errors import InputError
+
+            raise InputError("file-unreadable", str(path), detail=f"openpyxl: {type(exc).__name__}: {str(exc)[:160]}") from None
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     sheets = src.sheets or [path.stem[:31] or "Sheet1"]

@@ -55,30 +55,25 @@ class Assigner:
         return hit
 
     def _county_of(self, text: str) -> CountyHit:
-        units = self.catalog.units
         direct: list[tuple[int, str, str]] = []  # (position, county, term)
         via_units: dict[str, str] = {}
         city = False
-        for start, _end, term, codes in self.catalog.matches(text):
-            levels = {units[c].level for c in codes}
-            counties = {units[c].county for c in codes if units[c].level == "county"}
-            if counties:
-                if len(counties) == 1:
-                    direct.append((start, next(iter(counties)), term))
+        for start, term in self.catalog.matches(text):
+            if term.names_county:
+                if term.county:
+                    direct.append((start, term.county, term.text))
                 continue
-            if levels == {"city"}:
+            if term.city_only:
                 city = True
                 continue
-            for c in codes:
-                cty = units[c].county
-                if cty:
-                    via_units.setdefault(cty, term)
+            for cty in term.via:
+                via_units.setdefault(cty, term.text)
         if direct:
             direct.sort()
             return CountyHit("county", direct[0][1], direct[0][2])
         if len(via_units) == 1:
-            county, term = next(iter(via_units.items()))
-            return CountyHit("county", county, term)
+            county, term_text = next(iter(via_units.items()))
+            return CountyHit("county", county, term_text)
         if len(via_units) > 1:
             return CountyHit("ambiguous", None, "、".join(sorted(via_units.values())))
         if city or any(w in text for w in self._city_words):
@@ -101,11 +96,13 @@ class Assigner:
         if where.kind == "county" and where.county != county:
             return UnitHit("elsewhere", term=where.term)
         best: list[tuple[int, int, str, str]] = []  # (specificity, term length, code, term)
-        for _s, _e, term, codes in self.catalog.matches(text):
-            for c in codes:
+        for _start, term in self.catalog.matches(text):
+            if county not in term.via:
+                continue
+            for c in term.codes:
                 u = units[c]
                 if u.county == county and u.level in ("street", "township", "community"):
-                    best.append((SPECIFICITY[u.level], len(term), c, term))
+                    best.append((SPECIFICITY[u.level], len(term.text), c, term.text))
         if not best:
             if where.kind == "outside" and _ELSEWHERE_HINT.search(text):
                 return UnitHit("elsewhere")

@@ -12,7 +12,6 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -131,6 +130,36 @@ def _cell(v: object) -> object:
     return v
 
 
+def _text(v: object) -> str | None:
+    c = _cell(v)
+    if c is None or c is pd.NA:
+        return None
+    if isinstance(c, float) and c.is_integer():
+        return str(int(c))
+    return str(c)
+
+
+def text_columns(frame: pd.DataFrame) -> list:
+    """Each contract column of ``frame`` as an Arrow string array, formula-escaped (vectorised;
+    each distinct value converted once)."""
+    import pyarrow as pa
+
+    from .safeio import escape_formula_arrow
+
+    n = len(frame)
+    out = []
+    for key in KEYS:
+        if key not in frame:
+            out.append(pa.nulls(n, pa.string()))
+            continue
+        col = frame[key]
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        texts = pa.array([_text(u) for u in uniques], type=pa.string())
+        arr = texts.take(pa.array(codes, mask=codes < 0)) if len(uniques) else pa.nulls(n, pa.string())
+        out.append(escape_formula_arrow(arr))
+    return out
+
+
 class AssignedWriter:
     """Incremental writer of an assigned file (.xlsx or .csv, UTF-8 with BOM): frames are
     appended chunk by chunk (bounded memory), the file appears atomically on :meth:`close`,
@@ -146,12 +175,14 @@ class AssignedWriter:
         self._ctx = atomic_path(self.path)
         self._tmp = self._ctx.__enter__()
         self.rows = 0
+        self._headers = headers(lang)
         if self.suffix == ".csv":
-            import csv
+            import pyarrow.csv as pacsv
 
-            self._fh = open(self._tmp, "w", encoding="utf-8-sig", newline="")
-            self._csv = csv.writer(self._fh, lineterminator="\r\n")
-            self._csv.writerow(headers(lang))
+            self._fh = open(self._tmp, "wb")
+            self._fh.write("\ufeff".encode())  # BOM: Excel then opens the UTF-8 text correctly
+            self._csv = None
+            self._pacsv = pacsv
         else:
             from .xlsxout import xlsxwriter_workbook
 
@@ -167,27 +198,33 @@ class AssignedWriter:
             self._ws.freeze_panes(1, 0)
 
     def write(self, frame: pd.DataFrame) -> None:
-        from .safeio import escape_formula
+        import pyarrow as pa
 
-        data = [frame[k].tolist() if k in frame else [None] * len(frame) for k in KEYS]
+        columns = text_columns(frame)
         if self.suffix == ".csv":
-            self._csv.writerows(["" if (c := _cell(v)) is None else escape_formula(str(c)) for v in row]
-                                for row in zip(*data, strict=True))
+            table = pa.table(columns, names=self._headers)
+            if self._csv is None:
+                opts = self._pacsv.WriteOptions(include_header=True, quoting_style="needed")
+                self._csv = self._pacsv.CSVWriter(self._fh, table.schema, write_options=opts)
+            self._csv.write_table(table)
         else:
             ws = self._ws
-            for i, row in enumerate(zip(*data, strict=True), start=self.rows + 1):
+            lists = [c.to_pylist() for c in columns]
+            for i, row in enumerate(zip(*lists, strict=True), start=self.rows + 1):
                 for j, v in enumerate(row):
-                    c = _cell(v)
-                    if c is None:
+                    if v is None:
                         continue
-                    if j == 1 and isinstance(c, int | np.integer):
-                        ws.write_number(i, j, int(c))
+                    if j == 1 and v.isdigit():
+                        ws.write_number(i, j, int(v))
                     else:
-                        ws.write_string(i, j, str(escape_formula(str(c))))
+                        ws.write_string(i, j, v)
         self.rows += len(frame)
 
     def close(self) -> Path:
         if self.suffix == ".csv":
+            if self._csv is None:  # nobody: the header alone
+                self.write(pd.DataFrame({k: [] for k in KEYS}))
+            self._csv.close()
             self._fh.close()
         else:
             self._ws.autofilter(0, 0, max(self.rows, 1), len(KEYS) - 1)

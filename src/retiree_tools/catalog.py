@@ -7,8 +7,10 @@ automaton, so each text is scanned once whatever the number of units.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError
 from .reader import read_text_table
@@ -54,13 +56,15 @@ class Catalog:
     units: dict[str, Unit]
     path: str = ""
     _automaton: object = None
+    _matches: dict = field(default_factory=dict)
 
     @property
     def counties(self) -> dict[str, Unit]:
         return {c: u for c, u in self.units.items() if u.level == "county"}
 
     def automaton(self):
-        """term → list of unit codes it names; built once."""
+        """One Aho-Corasick automaton over every name and keyword; each term carries what it
+        says about counties, worked out once: see :class:`Term`."""
         if self._automaton is None:
             import ahocorasick
 
@@ -72,30 +76,58 @@ class Catalog:
                         terms.setdefault(t, set()).add(u.code)
             auto = ahocorasick.Automaton()
             for t, codes in terms.items():
-                auto.add_word(t, (t, tuple(sorted(codes))))
+                auto.add_word(t, self._term(t, codes))
             if terms:
                 auto.make_automaton()
             self._automaton = auto
         return self._automaton
 
-    def matches(self, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
-        """Matches of catalogue terms in ``text`` as (start, end, term, unit codes), with any
-        match lying inside a longer one dropped (``广陵区`` hides ``广陵``)."""
+    def _term(self, text: str, codes: set[str]) -> Term:
+        units = self.units
+        county_level = {units[c].county for c in codes if units[c].level == "county"}
+        via = tuple(sorted({units[c].county for c in codes if units[c].level != "county" and units[c].county}))
+        return Term(text, tuple(sorted(codes)), next(iter(county_level)) if len(county_level) == 1 else None,
+                    bool(county_level), all(units[c].level == "city" for c in codes), via)
+
+    def matches(self, text: str) -> list[tuple[int, Term]]:
+        """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match
+        inside a longer one is not reported (``广陵区`` hides ``广陵``). Cached per text."""
+        hit = self._matches.get(text)
+        if hit is None:
+            if len(self._matches) > 500_000:  # bound the cache on huge inputs
+                self._matches.clear()
+            hit = self._matches[text] = self._find(text)
+        return hit
+
+    def _find(self, text: str) -> list[tuple[int, Term]]:
         t = _norm(text)
         auto = self.automaton()
         if not t or len(auto) == 0:
             return []
-        found = [(end - len(term) + 1, end + 1, term, codes) for end, (term, codes) in auto.iter(t)]
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        kept: list[tuple[int, int, str, tuple[str, ...]]] = []
-        for m in found:
-            if any(k[0] <= m[0] and m[1] <= k[1] and (k[1] - k[0]) > (m[1] - m[0]) for k in kept):
-                continue
-            kept.append(m)
-        return kept
+        return [(end - len(term.text) + 1, term) for end, term in auto.iter_long(t)]
+
+
+class Term(NamedTuple):
+    """A catalogue name or keyword and what it tells: the units it names, the one county it
+    names directly (``county``; None when it names no county or several), whether it names
+    county-level units at all, whether it names only the city, and the counties of the
+    street/township/community units it names (``via``)."""
+
+    text: str
+    codes: tuple[str, ...]
+    county: str | None
+    names_county: bool
+    city_only: bool
+    via: tuple[str, ...]
+
+
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def _norm(text: str) -> str:
+    """Texts from validate are already folded; fold again only when they need it (cheap test)."""
+    if not _WIDE.search(text):
+        return text.replace(" ", "")
     return clean_value(text).replace(" ", "")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -11,6 +12,7 @@ from .messages import render, severity_of
 
 Severity = Literal["error", "warning", "info"]
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
 
 
 def column_letter(index: int) -> str:
@@ -40,6 +42,8 @@ class Finding(BaseModel):
             masked = mask_value(self.pii, self.value)
             d["value"] = masked
             d["message"] = self.message.replace(self.value, masked)
+            if self.pii == "id":  # a number derived from the value (a 15-digit ID converted) too
+                d["message"] = _ID_IN_TEXT.sub(lambda m: mask_value("id", m.group(0)), d["message"])
         return d
 
 

@@ -63,7 +63,9 @@ class Source:
     kind: str  # xlsx | xls | ods | csv
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
+    errors: str = "replace"  # "retiree-gb18030": UTF-8 with lines in GB18030 decoded as such
     delimiter: str = ","
+    nul: bool = False  # NUL bytes seen in the CSV's first 4 MiB: removed from every value
     width: int = 0
     _reader: object = None
     _tables: dict = field(default_factory=dict)
@@ -195,7 +197,7 @@ class Source:
                              for c in columns}, index=range(table.num_rows))
 
     def _open_text(self):
-        return open(self.path, encoding=self.encoding, errors="replace", newline="")
+        return _NulFree(open(self.path, encoding=self.encoding, errors=self.errors, newline=""))
 
     def _chunks_csv(self, first_data_row: int, columns: list[int]) -> Iterator[tuple[int, pd.DataFrame]]:
         width = max([self.width, *(c + 1 for c in columns)])
@@ -212,11 +214,13 @@ class Source:
         # buffer that is very slow on multi-byte text (measured 20x on a 1M-row Chinese CSV)
         with contextlib.nullcontext():
             reader = _csv_frame(str(self.path), self.delimiter, path=self.path, engine=engine,
-                                encoding=self.encoding, encoding_errors="replace", **kw)
+                                encoding=self.encoding, encoding_errors=self.errors, **kw)
             row = first_data_row
             emitted = False
             try:
                 for chunk in reader:
+                    if self.nul:
+                        chunk = chunk.replace("\x00", "", regex=True)
                     chunk = chunk.replace("", None)
                     emitted = True
                     yield row, chunk
@@ -310,6 +314,9 @@ def open_source(path: str | Path) -> Source:
     else:
         src = Source(p, "csv")
         src.encoding = detect_encoding(p)
+        if src.encoding in ("utf-8", "utf-8-sig"):  # a GB18030 line anywhere is decoded as such
+            src.errors = "retiree-gb18030"
+        src.nul = _has_nul(p)
         src.delimiter = _sniff_delimiter(head, src.encoding)
         return src
     src.sheets = _sheet_names(src)
@@ -386,8 +393,10 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str | None) -> str | None:
 
 
 def detect_encoding(p: Path) -> str:
-    """utf-8 (BOM or not) when the file decodes as UTF-8; else GB18030 when it decodes as that
-    (GBK/GB2312 are subsets); else charset-normalizer's best guess."""
+    """utf-8 (BOM or not) when the file decodes as UTF-8, or when most of its non-ASCII lines
+    do (a file glued together from two exports: the other lines are read as GB18030, see
+    :func:`_gb18030_lines`); else GB18030 when it decodes as that (GBK/GB2312 are subsets);
+    else charset-normalizer's best guess."""
     with p.open("rb") as fh:
         sample = fh.read(4 * 1024 * 1024)
     if sample.startswith(codecs.BOM_UTF8):
@@ -400,10 +409,76 @@ def detect_encoding(p: Path) -> str:
             return enc
         except UnicodeDecodeError:
             continue
+    if _mostly_utf8(sample):
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample[:200_000]).best()
     return best.encoding if best else "gb18030"
+
+
+def _has_nul(p: Path) -> bool:
+    with p.open("rb") as fh:
+        return b"\x00" in fh.read(4 * 1024 * 1024)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """More of the sample's non-ASCII lines are valid UTF-8 than not."""
+    good = bad = 0
+    for line in sample.split(b"\n")[:-1] or [sample]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > bad
+
+
+def _gb18030_lines(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler ``retiree-gb18030``: bytes that are not UTF-8 are decoded as GB18030
+    up to the end of their line (a GBK row in a UTF-8 file), never dropped."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    data = exc.object
+    nl = data.find(b"\n", exc.start)
+    end = max(exc.end, len(data) if nl < 0 else nl)
+    return bytes(data[exc.start:end]).decode("gb18030", errors="replace"), end
+
+
+codecs.register_error("retiree-gb18030", _gb18030_lines)
+
+
+class _NulFree:
+    """A text stream without NUL characters (old exports pad fields with them)."""
+
+    def __init__(self, fh):
+        self._fh = fh
+
+    def read(self, size: int = -1) -> str:
+        return self._fh.read(size).replace("\x00", "")
+
+    def readline(self, size: int = -1) -> str:
+        return self._fh.readline(size).replace("\x00", "")
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._fh.readline()
+        if not line:
+            raise StopIteration
+        return line.replace("\x00", "")
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
 
 
 def _decode_prefix(sample: bytes, enc: str) -> None:

@@ -16,14 +16,42 @@ PRIVATE_MODE = 0o600
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r\n]")
 
 
-def escape_formula(value: object) -> object:
-    """Neutralise spreadsheet formula injection (OWASP): prefix a quote to risky strings.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-    A string whose first non-blank character is ``= + - @`` (or that starts with tab/CR/LF)
-    gets a leading apostrophe. Numbers are left alone: ``-5`` as a number is not a formula.
+
+# the same two rules for whole Arrow columns (RE2 syntax); \s spelled out as Python's \s
+_RE2_XML_ILLEGAL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{fffe}\\x{ffff}]"
+_RE2_FORMULA_START = ("^[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}"
+                      "\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*[=+\\-@\\t\\r\\n]")
+
+
+def escape_formula_arrow(arr):
+    """:func:`escape_formula` over an Arrow string array (vectorised)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(arr, _RE2_XML_ILLEGAL)).as_py():
+        arr = pc.replace_substring_regex(arr, _RE2_XML_ILLEGAL, "")
+    risky = pc.fill_null(pc.match_substring_regex(arr, _RE2_FORMULA_START), False)
+    if not pc.any(risky).as_py():
+        return arr
+    quoted = pc.binary_join_element_wise(pa.scalar("'", arr.type), arr, "")
+    return pc.if_else(risky, quoted, arr)
+
+
+def escape_formula(value: object) -> object:
+    """Make a text safe to write into a cell (xlsx or csv).
+
+    Formula injection (OWASP): a string whose first non-blank character is ``= + - @`` (or
+    that starts with tab/CR/LF) gets a leading apostrophe. Numbers are left alone: ``-5`` as a
+    number is not a formula. Control characters that XML cannot hold (NUL, \\x01 … from a CSV)
+    are dropped: openpyxl refuses them and Excel rejects a file that has them.
     """
-    if isinstance(value, str) and value and _FORMULA_START.match(value):
-        return "'" + value
+    if isinstance(value, str) and value:
+        if _XML_ILLEGAL.search(value):
+            value = _XML_ILLEGAL.sub("", value)
+        if value and _FORMULA_START.match(value):
+            return "'" + value
     return value
 
 

@@ -19,6 +19,7 @@ from .common import (
     QuietOpt,
     ShowPiiOpt,
     console,
+    fatal_lines,
     guarded,
     plain,
     print_json,
@@ -63,7 +64,7 @@ def assign(
     if not files:
         raise InputError("usage", detail="没有可读取的输入文件 / no input files")
     if output is not None:
-        refuse_inputs([output], [*files, catalog])
+        refuse_inputs([output], [*paths, *files, catalog])
     cat = load_catalog(catalog, lang.value)
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
     result = AssignResult()
@@ -96,10 +97,13 @@ def assign(
                 p["id_number"] = mask_id(p["id_number"]) if p["id_number"] else p["id_number"]
         print_json({"people": people, "summary": result.summary(), "files": [_file_json(fr) for fr in result.files]})
     if not quiet:
-        _render(result, cat, attention, lang.value, show_pii, max_rows, output)
+        _render(result, cat, attention, lang.value, show_pii, max_rows, None if fatal else output)
     if fatal:
+        fatal_lines(result.files, FATAL_CODES)
         raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_OK if result.all_settled() else EXIT_FINDINGS)
+    # a file whose people could not be read at all (no header, a required column missing) is a finding too
+    unread = any(f.code in ("header-not-found", "missing-column") for fr in result.files for f in fr.findings)
+    raise typer.Exit(EXIT_OK if result.all_settled() and not unread else EXIT_FINDINGS)
 
 
 def _file_json(fr) -> dict:

@@ -41,13 +41,20 @@ def console():
     return Console(stderr=True, highlight=False, soft_wrap=False)
 
 
+MAX_SHOWN = 300  # characters of one value shown on the terminal (a 10 MB cell must not hang rich)
+
+
 def plain(text: object):
-    """A rich Text that shows ``text`` literally: no markup, no control characters."""
+    """A rich Text that shows ``text`` literally: no markup, no control characters, at most
+    MAX_SHOWN characters."""
     import re
 
     from rich.text import Text
 
-    return Text(re.sub(r"[\x00-\x08\x0b-\x1f\x7f\x1b]", "?", str(text)))
+    t = str(text)
+    if len(t) > MAX_SHOWN:
+        t = t[:MAX_SHOWN] + "…"
+    return Text(re.sub(r"[\x00-\x08\x0b-\x1f\x7f\x1b]", "?", t))
 
 
 def print_json(data: Any) -> None:
@@ -58,10 +65,30 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def one_line(message: str, limit: int = 2000) -> str:
+    """A message as one bounded line: control characters (a newline inside a cell value)
+    become spaces; the middle of an overlong message is cut."""
+    import re
+
+    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", message)
+    return text if len(text) <= limit else text[: limit * 3 // 4] + " … " + text[-limit // 4:]
+
+
 def fail(message: str) -> None:
     """One line on stderr, exit 2."""
-    sys.stderr.write(f"retiree-tools: {message}\n")
+    sys.stderr.write(f"retiree-tools: {one_line(message)}\n")
     raise typer.Exit(EXIT_USAGE)
+
+
+def fatal_lines(report_files, codes: set[str]) -> None:
+    """The closing ``retiree-tools: …`` line for each file a command could not read (the
+    findings table above says the same; scripts read the last line)."""
+    from pathlib import Path
+
+    for fr in report_files:
+        for f in fr.findings:
+            if f.code in codes:
+                sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
 
 
 def guarded(fn: F) -> F:

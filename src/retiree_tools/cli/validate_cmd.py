@@ -19,6 +19,7 @@ from .common import (
     QuietOpt,
     ShowPiiOpt,
     console,
+    fatal_lines,
     guarded,
     plain,
     print_json,
@@ -62,7 +63,7 @@ def validate(
 
         raise InputError("usage", detail="没有可读取的输入文件 / no input files")
     if annotate is not None:
-        refuse_inputs([annotate], files)
+        refuse_inputs([annotate], [*paths, *files])
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
     report = validate_paths(files, pol, opts)
     if fmt is Fmt.json:
@@ -73,6 +74,7 @@ def validate(
         _annotate(report, annotate, lang.value, quiet)
     codes = {f.code for fr in report.files for f in fr.findings}
     if codes & FATAL_CODES:
+        fatal_lines(report.files, FATAL_CODES)
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if report.has_errors(strict) else EXIT_OK)
 
