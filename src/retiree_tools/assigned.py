@@ -113,6 +113,8 @@ def read_assigned(paths: Iterable[str | Path], columns: list[str] | None = None)
             chunk.columns = [wanted[c] for c in sorted(wanted)]
             parts.append(chunk)
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(wanted.values()))
+        frame = _unescaped(frame)
+        frame = frame[frame.notna().any(axis=1)].reset_index(drop=True)  # blank lines are no people
         for key in (columns or KEYS):
             if key not in frame:
                 frame[key] = None
@@ -120,6 +122,31 @@ def read_assigned(paths: Iterable[str | Path], columns: list[str] | None = None)
     out = pd.concat(frames, ignore_index=True)
     out = out.astype(object).where(out.notna(), None)
     return out
+
+
+def _unescaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Arrow strings ("" → missing), with the formula-escaping apostrophe that
+    :class:`AssignedWriter` added removed, so readers see the enterprise's own text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .safeio import unescape_formula_arrow
+
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if hasattr(s.array, "__arrow_array__"):
+            arr = pa.array(s.array)
+        else:
+            arr = pa.array([None if v is None or v != v or v == "" else str(v) for v in s.to_numpy(dtype=object)],
+                           type=pa.string())
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+            arr = pc.cast(arr, pa.string())
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+        out[col] = pd.arrays.ArrowExtensionArray(unescape_formula_arrow(arr))
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _cell(v: object) -> object:

@@ -39,6 +39,17 @@ def escape_formula_arrow(arr):
     return pc.if_else(risky, quoted, arr)
 
 
+def unescape_formula_arrow(arr):
+    """Undo :func:`escape_formula_arrow` when reading our own files back: a leading apostrophe
+    before a formula-like text is dropped (the reader escapes again on output)."""
+    import pyarrow.compute as pc
+
+    escaped = pc.fill_null(pc.match_substring_regex(arr, "^'" + _RE2_FORMULA_START[1:]), False)
+    if not pc.any(escaped).as_py():
+        return arr
+    return pc.if_else(escaped, pc.utf8_slice_codeunits(arr, 1), arr)
+
+
 def escape_formula(value: object) -> object:
     """Make a text safe to write into a cell (xlsx or csv).
 
