@@ -196,14 +196,14 @@ def test_assigned_file_round_trip_with_blank_lines_and_escaped_text(tmp_path):
     """A clerk's Excel adds blank lines; escaped formula-like text reads back as written."""
     from retiree_tools.assigned import read_assigned
 
-    book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 姓名="=HYPERLINK(1)")])
+    book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 姓名="@SUM(1)")])
     out = tmp_path / "assigned.csv"
     assert run("assign", book, "--catalog", write_catalog(tmp_path / "c.csv"), "-q", "-o", out).returncode == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert "'=HYPERLINK(1)" in text  # escaped in the file
+    assert "'@SUM(1)" in text  # escaped in the file
     out.write_text(text + "\n" + "," * 41 + "\n\n", encoding="utf-8-sig")
     frame = read_assigned([out])
-    assert len(frame) == 1 and frame["name"].iat[0] == "=HYPERLINK(1)"
+    assert len(frame) == 1 and frame["name"].iat[0] == "@SUM(1)"
     r = run("render-forms", out, "--out-dir", tmp_path / "forms", "-q")
     assert r.returncode == 0, r.stderr
     r = run("acceptance-report", out, "-q", "--as-of", "2026-11-23")
