@@ -85,4 +85,4 @@ def test_batch_reads_back(batch_file: Path) -> None:
     assert frame["family_contact"].iat[1] == '=HYPERLINK("x")'
     raw = batch_file.read_bytes()
     if batch_file.suffix == ".csv":
-        assert "'=HYPERLINK".encode() in raw
+        assert b"'=HYPERLINK" in raw
