@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import SPECIFICITY, Catalog
+from .catalog import Catalog
 from .checks import as_objects
 from .findings import FileReport
 from .policy import Policy
 from .validate import Options, iter_people
 
+_CACHE_MAX = 300_000
 _ELSEWHERE_HINT = re.compile(r"(省|自治区|特别行政区|市|州|盟)")
 
 
@@ -51,6 +52,8 @@ class Assigner:
             return CountyHit("empty")
         hit = self._county_cache.get(text)
         if hit is None:
+            if len(self._county_cache) > _CACHE_MAX:  # bounded memory on a million people
+                self._county_cache.clear()
             hit = self._county_cache[text] = self._county_of(text)
         return hit
 
@@ -87,22 +90,19 @@ class Assigner:
         key = (text, county)
         hit = self._unit_cache.get(key)
         if hit is None:
+            if len(self._unit_cache) > _CACHE_MAX:
+                self._unit_cache.clear()
             hit = self._unit_cache[key] = self._unit_in(text, county)
         return hit
 
     def _unit_in(self, text: str, county: str) -> UnitHit:
-        units = self.catalog.units
         where = self.county_of(text)
         if where.kind == "county" and where.county != county:
             return UnitHit("elsewhere", term=where.term)
         best: list[tuple[int, int, str, str]] = []  # (specificity, term length, code, term)
         for _start, term in self.catalog.matches(text):
-            if county not in term.via:
-                continue
-            for c in term.codes:
-                u = units[c]
-                if u.county == county and u.level in ("street", "township", "community"):
-                    best.append((SPECIFICITY[u.level], len(term.text), c, term.text))
+            for spec, c in term.units_in.get(county, ()):
+                best.append((spec, len(term.text), c, term.text))
         if not best:
             if where.kind == "outside" and _ELSEWHERE_HINT.search(text):
                 return UnitHit("elsewhere")

@@ -180,6 +180,11 @@ def text_columns(frame: pd.DataFrame) -> list:
             out.append(pa.nulls(n, pa.string()))
             continue
         col = frame[key]
+        try:  # the common case, a column of texts and blanks: converted in C
+            out.append(escape_formula_arrow(pa.array(col.to_numpy(dtype=object), type=pa.string(), from_pandas=True)))
+            continue
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            pass  # booleans, numbers: each distinct value converted once
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
         texts = pa.array([_text(u) for u in uniques], type=pa.string())
         arr = texts.take(pa.array(codes, mask=codes < 0)) if len(uniques) else pa.nulls(n, pa.string())

@@ -86,8 +86,14 @@ class Catalog:
         units = self.units
         county_level = {units[c].county for c in codes if units[c].level == "county"}
         via = tuple(sorted({units[c].county for c in codes if units[c].level != "county" and units[c].county}))
+        below: dict[str, list[tuple[int, str]]] = {}
+        for c in sorted(codes):
+            u = units[c]
+            if u.county and u.level in ("street", "township", "community"):
+                below.setdefault(u.county, []).append((SPECIFICITY[u.level], c))
         return Term(text, tuple(sorted(codes)), next(iter(county_level)) if len(county_level) == 1 else None,
-                    bool(county_level), all(units[c].level == "city" for c in codes), via)
+                    bool(county_level), all(units[c].level == "city" for c in codes), via,
+                    {k: tuple(v) for k, v in below.items()})
 
     def matches(self, text: str) -> list[tuple[int, Term]]:
         """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match
@@ -111,7 +117,7 @@ class Term(NamedTuple):
     """A catalogue name or keyword and what it tells: the units it names, the one county it
     names directly (``county``; None when it names no county or several), whether it names
     county-level units at all, whether it names only the city, and the counties of the
-    street/township/community units it names (``via``)."""
+    street/township/community units it names (``via``), and those units by county."""
 
     text: str
     codes: tuple[str, ...]
@@ -119,6 +125,7 @@ class Term(NamedTuple):
     names_county: bool
     city_only: bool
     via: tuple[str, ...]
+    units_in: dict[str, tuple[tuple[int, str], ...]]  # county → (specificity, code) of its units named
 
 
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
