@@ -131,3 +131,15 @@ def test_arrow_normalisation_equals_python(values):
     got = normalise_arrow(pa.array(values, type=pa.string())).to_pylist()
     want = [None if v is None or clean_value(v) == "" else clean_value(v) for v in values]
     assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789.,+-e元 x"), st.floats(allow_nan=False).map(str)), max_size=10))
+def test_vectorised_numbers_equal_scalar(values):
+    import pandas as pd
+
+    from retiree_tools.checks import _number, _numbers
+
+    got = _numbers(pd.Series(values, dtype=object)).tolist()
+    want = [None if v is None else _number(v.replace(" ", "")) for v in values]
+    assert got == want

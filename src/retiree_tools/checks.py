@@ -412,7 +412,7 @@ def _check_numbers(em: _Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             continue
         s = frame[key]
         if spec.kind == "number":
-            num = map_unique(s, _number)
+            num = _numbers(s)
             bad = s.notna() & num.isna()
             em.emit("number-invalid", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist())
             if key == "pension":
@@ -457,6 +457,26 @@ def _float_like_digits(arr) -> np.ndarray:
         scale = 10.0 ** (np.floor(np.log10(f)) - 14)
         out[pos] = np.round(f / scale) * scale == f
     return out
+
+
+def _numbers(s: pd.Series) -> pd.Series:
+    """Numbers of a text column (``3,200.50``, ``3200元``), None where blank or not a finite
+    number; the regular forms are parsed by Arrow, the rest one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.replace_substring_regex(_arrow(s), "[,，元 ]", "")
+    plain = pc.fill_null(pc.match_substring_regex(arr, r"^[+-]?\d{1,15}(\.\d{1,15})?$"), False)
+    values = np.full(len(arr), np.nan)
+    pos = np.flatnonzero(plain.to_numpy(zero_copy_only=False))
+    if len(pos):
+        values[pos] = pc.cast(pc.take(arr, pa.array(pos)), pa.float64()).to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False) & ~plain.to_numpy(zero_copy_only=False))
+    for p in rest:
+        v = _number(arr[int(p)].as_py())
+        values[p] = np.nan if v is None else v
+    out = pd.Series(values, index=s.index).astype(object)
+    return out.where(~np.isnan(values), None)
 
 
 def _number(text: str) -> float | None:

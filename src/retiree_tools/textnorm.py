@@ -37,14 +37,19 @@ def normalise_arrow(arr):
 
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.string())
-    wide = pc.fill_null(pc.match_substring_regex(arr, _RE2_FULLWIDTH), False)
-    if pc.any(wide).as_py():  # few cells have full-width text: fold just those in Python
-        folded = pa.array([fold_width(v) for v in pc.filter(arr, wide).to_pylist()], type=arr.type)
-        arr = pc.replace_with_mask(arr, wide, folded)
-    if pc.any(pc.match_substring_regex(arr, _RE2_ODD_SPACES)).as_py():  # most columns have none
-        arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
-        arr = pc.utf8_trim(arr, " ")
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    # one scan tells whether the column needs any work (most need none)
+    if pc.any(pc.match_substring_regex(arr, f"{_RE2_FULLWIDTH}|{_RE2_ODD_SPACES}")).as_py():
+        wide = pc.fill_null(pc.match_substring_regex(arr, _RE2_FULLWIDTH), False)
+        if pc.any(wide).as_py():  # few cells have full-width text: fold just those in Python
+            folded = pa.array([fold_width(v) for v in pc.filter(arr, wide).to_pylist()], type=arr.type)
+            arr = pc.replace_with_mask(arr, wide, folded)
+        if pc.any(pc.match_substring_regex(arr, _RE2_ODD_SPACES)).as_py():
+            arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
+            arr = pc.utf8_trim(arr, " ")
+    empty = pc.equal(arr, "")
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, arr.type), arr)
+    return arr
 
 
 
