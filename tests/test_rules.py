@@ -138,7 +138,8 @@ def test_arrow_normalisation_equals_python(values):
 def test_vectorised_numbers_equal_scalar(values):
     import pandas as pd
 
-    from retiree_tools.checks import _number, _numbers
+    from retiree_tools.checks_values import parse_number as _number
+    from retiree_tools.checks_values import parse_numbers as _numbers
 
     got = _numbers(pd.Series(values, dtype=object)).tolist()
     want = [None if v is None else _number(v.replace(" ", "")) for v in values]

@@ -1,0 +1,102 @@
+"""Shared pieces of the row checks: call and file state, the finding emitter, column helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .findings import Finding, column_letter, make_finding
+from .headers import Layout
+from .policy import Policy
+from .textnorm import normalise_arrow
+
+
+@dataclass
+class CallState:
+    """What one call remembers across chunks and files: ID → (file, row) of first sight."""
+
+    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class FileContext:
+    path: str
+    label: str  # file name shown in duplicate messages
+    layout: Layout
+    enterprise: str | None
+    credit_code: str | None
+    lang: str = "zh"
+
+
+class Emitter:
+    def __init__(self, ctx: FileContext, policy: Policy, rows: np.ndarray, findings: list[Finding]):
+        self.ctx, self.policy, self.rows, self.findings = ctx, policy, rows, findings
+        self.error_rows: set[int] = set()
+
+    def emit(self, code: str, field_key: str | None, positions, values=None, *, severity=None, **params) -> None:
+        col = self.ctx.layout.columns.get(field_key) if field_key else None
+        header = self.ctx.layout.headers.get(col) if col is not None else (self.policy.fields[field_key].header if field_key else None)
+        pii = self.policy.fields[field_key].pii if field_key in self.policy.fields else None
+        for k, pos in enumerate(np.asarray(positions).tolist()):
+            per = {name: (v[k] if isinstance(v, list | np.ndarray | pd.Series) else v) for name, v in params.items()}
+            per = {name: (v.iloc[k] if isinstance(v, pd.Series) else v) for name, v in per.items()}
+            value = values[k] if values is not None else None
+            f = make_finding(code, self.ctx.lang, severity=severity, row=int(self.rows[pos]),
+                             column=column_letter(col) if col is not None else None, header=header,
+                             field=field_key, value=value, pii=pii, **per)
+            self.findings.append(f)
+            if f.severity == "error":
+                self.error_rows.add(pos)
+
+
+def map_unique(s: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct non-blank value (columns repeat values a lot); blanks
+    stay None. Returns an object Series aligned with ``s``."""
+    mask = s.notna().to_numpy()
+    out = np.full(len(s), None, dtype=object)
+    if mask.any():
+        codes, uniques = pd.factorize(s[mask])
+        mapped = np.empty(len(uniques), dtype=object)
+        mapped[:] = [fn(u) for u in uniques]
+        out[mask] = mapped[codes]
+    return pd.Series(out, index=s.index, dtype=object)
+
+
+def normalise_text(raw: pd.Series) -> pd.Series:
+    """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing."""
+    import pyarrow as pa
+
+    if hasattr(raw.array, "__arrow_array__"):  # Arrow-backed (xlsx reader, pandas 3 str)
+        arr = pa.array(raw.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+    else:
+        values = raw.to_numpy(dtype=object)
+        arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v)) for v in values], type=pa.string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(normalise_arrow(arr)), index=raw.index)
+
+
+def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns with None for missing (pandas 3 infers ``str`` columns holding NaN)."""
+    out = frame.astype(object)
+    return out.where(out.notna(), None)
+
+
+def arrow_of(s: pd.Series):
+    """The Arrow string array behind a text column (built once if the column is objects)."""
+    import pyarrow as pa
+
+    if hasattr(s.array, "__arrow_array__"):
+        arr = pa.array(s.array)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return pa.array([v if isinstance(v, str) else None for v in s.to_numpy(dtype=object)], type=pa.string())
+
+
+def matches_mask(arr, pattern: str) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False)
