@@ -208,3 +208,15 @@ def test_assigned_file_round_trip_with_blank_lines_and_escaped_text(tmp_path):
     assert r.returncode == 0, r.stderr
     r = run("acceptance-report", out, "-q", "--as-of", "2026-11-23")
     assert r.returncode in (0, 1), r.stderr
+
+
+def test_address_cache_key_folds_house_numbers_only_when_safe(tmp_path):
+    from retiree_tools.catalog import load_catalog
+
+    cat = load_catalog(write_catalog(tmp_path / "c.csv"))
+    assert cat.key("广陵区四望亭路12号3幢") == "广陵区四望亭路#号#幢"
+    assert [t.text for _, t in cat.matches("广陵区四望亭路12号")] == ["广陵区", "四望亭路"]
+    rows = [*CATALOG, ["321003001901", "长春社区", "community", "321003001000", "长春路8号", "", "", ""]]
+    cat = load_catalog(write_catalog(tmp_path / "d.csv", rows))
+    assert cat.key("邗江区长春路8号") == "邗江区长春路8号"  # a term holds a digit: no folding
+    assert [t.text for _, t in cat.matches("邗江区长春路8号")] == ["邗江区", "长春路8号"]

@@ -50,11 +50,12 @@ class Assigner:
     def county_of(self, text: str | None) -> CountyHit:
         if not text:
             return CountyHit("empty")
-        hit = self._county_cache.get(text)
+        key = self.catalog.key(text)
+        hit = self._county_cache.get(key)
         if hit is None:
             if len(self._county_cache) > _CACHE_MAX:  # bounded memory on a million people
                 self._county_cache.clear()
-            hit = self._county_cache[text] = self._county_of(text)
+            hit = self._county_cache[key] = self._county_of(key)
         return hit
 
     def _county_of(self, text: str) -> CountyHit:
@@ -87,6 +88,7 @@ class Assigner:
     def unit_in(self, text: str | None, county: str) -> UnitHit:
         if not text:
             return UnitHit("county_only")
+        text = self.catalog.key(text)
         key = (text, county)
         hit = self._unit_cache.get(key)
         if hit is None:

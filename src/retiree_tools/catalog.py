@@ -57,6 +57,7 @@ class Catalog:
     path: str = ""
     _automaton: object = None
     _matches: dict = field(default_factory=dict)
+    _digit_free: bool = False
 
     @property
     def counties(self) -> dict[str, Unit]:
@@ -75,6 +76,7 @@ class Catalog:
                     if len(t) >= 2:
                         terms.setdefault(t, set()).add(u.code)
             auto = ahocorasick.Automaton()
+            self._digit_free = not any(_DIGITS.search(t) or "#" in t for t in terms)
             for t, codes in terms.items():
                 auto.add_word(t, self._term(t, codes))
             if terms:
@@ -95,14 +97,22 @@ class Catalog:
                     bool(county_level), all(units[c].level == "city" for c in codes), via,
                     {k: tuple(v) for k, v in below.items()})
 
+    def key(self, text: str) -> str:
+        """The cache key of an address: digit runs folded to ``#`` when no catalogue term holds
+        a digit (house numbers then do not matter, and 100k addresses share a few thousand
+        keys); matching the key finds exactly the terms matching the text, in the same order."""
+        self.automaton()
+        return _DIGITS.sub("#", text) if self._digit_free else text
+
     def matches(self, text: str) -> list[tuple[int, Term]]:
         """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match
-        inside a longer one is not reported (``广陵区`` hides ``广陵``). Cached per text."""
-        hit = self._matches.get(text)
+        inside a longer one is not reported (``广陵区`` hides ``广陵``). Cached per key."""
+        key = self.key(text)
+        hit = self._matches.get(key)
         if hit is None:
             if len(self._matches) > 500_000:  # bound the cache on huge inputs
                 self._matches.clear()
-            hit = self._matches[text] = self._find(text)
+            hit = self._matches[key] = self._find(key)
         return hit
 
     def _find(self, text: str) -> list[tuple[int, Term]]:
@@ -129,6 +139,7 @@ class Term(NamedTuple):
 
 
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_DIGITS = re.compile(r"\d+")
 
 
 def _norm(text: str) -> str:

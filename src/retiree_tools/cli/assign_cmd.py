@@ -75,10 +75,11 @@ def assign(
         for out in iter_assigned(files, cat, pol, opts, result):
             if writer is not None:
                 writer.write(out)
-            recs = person_json(out) if fmt is Fmt.json or not quiet else []
             if fmt is Fmt.json:
-                people.extend(recs)
-            attention.extend(r for r in recs[: max_rows * 4] if r["status"] in ("review", "rejected"))
+                people.extend(person_json(out))
+            if not quiet and len(attention) < max_rows:
+                todo = out[out["status"].isin(("review", "rejected"))].head(max_rows - len(attention))
+                attention.extend(person_json(todo))
     except BaseException as exc:
         if writer is not None:
             writer.abort(exc)
@@ -112,13 +113,16 @@ def _file_json(fr) -> dict:
             "summary": d["summary"], "file_errors": [f for f in d["findings"] if f["row"] is None and f["severity"] == "error"]}
 
 
+_UNITS_SHOWN = 15  # per county on the terminal; the assigned file and JSON have them all
 _LABELS = {
     "zh": {"title": "分配结果", "county": "区县", "unit": "接收单位", "people": "人数", "status": "状态", "attention": "需人工处理",
            "assigned": "已分配", "excluded": "不移交", "review": "待核实", "rejected": "数据有误", "row": "行", "name": "姓名",
-           "id": "身份证号码", "reason": "原因", "file": "文件", "written": "已写出：{path}"},
+           "id": "身份证号码", "reason": "原因", "file": "文件", "written": "已写出：{path}",
+           "more_units": "……另有 {n} 个接收单位"},
     "en": {"title": "Assignment", "county": "County", "unit": "Unit", "people": "People", "status": "Status", "attention": "Needs attention",
            "assigned": "assigned", "excluded": "excluded", "review": "review", "rejected": "rejected", "row": "Row", "name": "Name",
-           "id": "ID number", "reason": "Reason", "file": "File", "written": "written: {path}"},
+           "id": "ID number", "reason": "Reason", "file": "File", "written": "written: {path}",
+           "more_units": "... {n} more units"},
 }
 
 
@@ -134,12 +138,17 @@ def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_r
     table = Table(title=t["title"], title_justify="left")
     for k in ("county", "unit", "people"):
         table.add_column(t[k])
-    units = result.by_unit
+    per_county: dict[str, list[tuple[str, int]]] = {}
+    for unit, m in result.by_unit.items():
+        per_county.setdefault(cat.units[unit].county, []).append((unit, m))
     for county, n in sorted(result.by_county.items()):
         table.add_row(plain(f"{county} {cat.units[county].name}"), "", str(n), style="bold")
-        for unit, m in sorted(units.items()):
-            if cat.units[unit].county == county:
-                table.add_row("", plain(f"{unit} {cat.units[unit].name}"), str(m))
+        units = sorted(per_county.get(county, []), key=lambda u: (-u[1], u[0]))
+        for unit, m in units[:_UNITS_SHOWN]:
+            table.add_row("", plain(f"{unit} {cat.units[unit].name}"), str(m))
+        if len(units) > _UNITS_SHOWN:
+            rest = sum(m for _, m in units[_UNITS_SHOWN:])
+            table.add_row("", t["more_units"].format(n=len(units) - _UNITS_SHOWN), str(rest), style="dim")
     con.print(table)
     if attention:
         at = Table(title=t["attention"], title_justify="left")
