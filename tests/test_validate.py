@@ -199,3 +199,16 @@ def test_credit_code_from_title_is_checked(tmp_path):
     fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
     assert fr.credit_code == "91321000MA1MXK4T08"
     assert [(f.code, f.row) for f in fr.findings] == [("credit-code-invalid", None)]
+
+
+def test_every_csv_chunk_is_checked(tmp_path, monkeypatch):
+    """Regression: chunks after the first were dropped (pandas numbers chunk k from k × size)."""
+    from retiree_tools import reader
+
+    monkeypatch.setattr(reader, "CSV_CHUNK_ROWS", 3)
+    rows = [person(i) for i in range(1, 11)]
+    rows[7] = person(8, 性别="女")
+    path = write_csv(tmp_path / "many.csv", rows, "gbk")
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    assert (fr.rows, fr.people) == (10, 10)
+    assert [(f.code, f.row) for f in fr.findings] == [("gender-mismatch", 11)]

@@ -30,6 +30,7 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     """Normalise and check one chunk; append findings; return the normalised people frame
     (with plain Python objects and None for blanks when ``objects``, as assign wants it)."""
     lay = ctx.layout
+    raw = raw.reset_index(drop=True)  # rows are positions from here on, whatever the reader gave
     n = len(raw)
     cols = {key: normalise_text(raw[idx]) if idx in raw else pd.Series([None] * n, dtype=object)
             for key, idx in lay.columns.items()}

@@ -221,7 +221,8 @@ class Source:
                 for chunk in reader:
                     if self.nul:
                         chunk = chunk.replace("\x00", "", regex=True)
-                    chunk = chunk.replace("", None)
+                    # pandas numbers chunk k from k × chunksize: every chunk starts at 0 here
+                    chunk = chunk.replace("", None).reset_index(drop=True)
                     emitted = True
                     yield row, chunk
                     row += len(chunk)
