@@ -212,3 +212,19 @@ def test_every_csv_chunk_is_checked(tmp_path, monkeypatch):
     fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
     assert (fr.rows, fr.people) == (10, 10)
     assert [(f.code, f.row) for f in fr.findings] == [("gender-mismatch", 11)]
+
+
+def test_number_typed_id_with_fitting_check_character_is_caught_in_a_numeric_column(tmp_path):
+    """Excel keeps 15 digits of a number: 3.21002195503179E+17 reads back as
+    321002195503179008, whose check character happens to fit. Alone it cannot be told from a
+    real ID; in a column where other IDs were visibly cut, it is reported too."""
+    fitting = 3.21002195503179e17
+    cut = 3.2100219550315e17  # reads back as 321002195503150016: check character wrong
+    rows = [person(1, 身份证号码=fitting), person(2, 身份证号码=cut)]
+    path = write_openpyxl(tmp_path / "num.xlsx", rows, id_as_text=False)
+    found = [(f.code, f.row) for f in validate_paths([path], POLICY, Options(today=TODAY)).files[0].findings
+             if f.field == "id_number"]
+    assert sorted(found) == [("id-precision-lost", 4), ("id-precision-lost", 5)]
+    alone = write_openpyxl(tmp_path / "one.xlsx", [person(1, 身份证号码=fitting)], id_as_text=False)
+    fr = validate_paths([alone], POLICY, Options(today=TODAY)).files[0]
+    assert [f.code for f in fr.findings if f.field == "id_number"] == []  # documented limit

@@ -53,6 +53,16 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
     em.emit("id-birthdate", "id_number", np.flatnonzero(bad_birth), arr[bad_birth],
             birth=[arr[p][6:14] for p in np.flatnonzero(bad_birth)])
     ok = is18 & ~checksum_bad & birth_ok
+    if (lost | lost_fmt).any():
+        # the column holds numbers Excel kept to 15 digits: one of eleven such numbers still has
+        # a fitting check character, so in this column a valid-looking ID that is exactly such a
+        # number is as lost as the others (a real text ID is one in about a thousand)
+        from .checks_values import float_like_digits
+
+        suspect = np.flatnonzero(ok & float_like_digits(ids_pa))
+        also = suspect[[idcard.looks_like_float(arr[p]) for p in suspect]] if len(suspect) else suspect
+        em.emit("id-precision-lost", "id_number", also, arr[also])
+        ok[also] = False
     # unknown area codes: a warning, checked once per distinct code
     if em.policy.thresholds.warn_unknown_area_code and ok.any():
         pos_ok = np.flatnonzero(ok)

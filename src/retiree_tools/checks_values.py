@@ -86,7 +86,7 @@ def check_numbers(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             # a number Excel kept as a float (an exact float of at most 15 significant digits,
             # pre-filtered in numpy); a Luhn-valid card number is taken as intact
             lost = np.zeros(len(vals), bool)
-            suspect = np.flatnonzero(matches_mask(vals_pa, r"^\d(\.\d+)?[Ee]\+?\d+$|\.0$") | _float_like_digits(vals_pa))
+            suspect = np.flatnonzero(matches_mask(vals_pa, r"^\d(\.\d+)?[Ee]\+?\d+$|\.0$") | float_like_digits(vals_pa))
             lost[suspect] = [idcard.looks_like_float(vals[p]) and not (vals[p].isdigit() and idcard.luhn_ok(vals[p])) for p in suspect]
             bad = present & ~matches_mask(vals_pa, r"^\d{10,30}$") & ~lost
             em.emit("account-precision-lost", key, np.flatnonzero(lost), s[lost].tolist())
@@ -94,7 +94,7 @@ def check_numbers(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             frame[key] = pd.Series(vals, index=frame.index, dtype=object)
 
 
-def _float_like_digits(arr) -> np.ndarray:
+def float_like_digits(arr) -> np.ndarray:
     """Digit strings of 16+ characters whose value, as a float, has at most 15 significant
     digits — the candidates for "Excel stored this as a number" (checked exactly later)."""
     import pyarrow as pa
