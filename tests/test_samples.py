@@ -1,0 +1,37 @@
+"""The bundled samples: every injected problem listed in samples/*.expected.json is found at its
+row, and nothing else is (a duplicate is reported on its later occurrence only)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retiree_tools.policy import load_policy
+from retiree_tools.validate import Options, validate_paths
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return validate_paths([SAMPLES / "enterprise_a.xlsx", SAMPLES / "enterprise_b.csv"], load_policy(), Options())
+
+
+@pytest.mark.parametrize("index,name", [(0, "a"), (1, "b")])
+def test_expected_findings(report, index, name):
+    expected = json.loads((SAMPLES / f"enterprise_{name}.expected.json").read_text(encoding="utf-8"))
+    want = {(e["row"], e["code"]) for e in expected
+            if e.get("code") and e.get("severity") not in ("none", "unspecified")
+            and not (e["code"] == "id-duplicate" and "other_file" not in e and e["other_row"] > e["row"])}
+    fr = report.files[index]
+    got = {(f.row, f.code) for f in fr.findings if f.row is not None}
+    assert got == want
+    quiet_rows = {e["row"] for e in expected if e.get("severity") == "none"}
+    assert not [f for f in fr.findings if f.row in quiet_rows]
+
+
+def test_enterprises_known(report):
+    assert [f.enterprise for f in report.files] == ["扬州市红旗机械厂", "扬州市光明纺织厂"]
+    assert all(f.credit_code for f in report.files)
