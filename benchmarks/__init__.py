@@ -1,0 +1,1 @@
+"""Benchmarks of retiree-tools: a seeded data generator and a runner (``python -m benchmarks``)."""
