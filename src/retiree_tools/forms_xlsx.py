@@ -14,6 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .findings import column_letter
 from .forms_data import TITLES, Packet
 from .safeio import atomic_path, escape_formula
 
@@ -33,15 +34,6 @@ CHUNK_ROWS = 2000
 _XML_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_ESC = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def col_letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def write_summary_xlsx(target: Path, packet: Packet, date_text: str) -> Path:
@@ -92,7 +84,7 @@ def write_summary_xlsx(target: Path, packet: Packet, date_text: str) -> Path:
         t = packet.totals
         ws.merge_range(last, 0, last, pcol - 1, f"合计：{t['people']} 人（男 {t['male']} 人，女 {t['female']} 人；"
                        f"党员 {t['party_members']} 人；移交档案 {t['files_transferred']} 份）", f_total)
-        col = col_letter(pcol)
+        col = column_letter(pcol)
         ws.write_formula(last, pcol, f"=SUM({col}{FIRST_DATA_ROW + 1}:{col}{max(last, FIRST_DATA_ROW + 1)})",
                          f_total_num, t["pension_total"])
         ws.merge_range(last, pcol + 1, last, ncol - 1, "", f_total)
@@ -139,7 +131,7 @@ def _text(value: str) -> str:
 
 def _rows_xml(people: list[dict], keys: list[str], styles: list[str], first: int):
     """Yield the ``<row>`` XML of ``people`` (the first at 1-based row ``first``), in chunks."""
-    letters = [col_letter(j) for j in range(len(keys))]
+    letters = [column_letter(j) for j in range(len(keys))]
     chunk: list[str] = []
     for i, p in enumerate(people, start=first):
         cells = []

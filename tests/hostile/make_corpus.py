@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from retiree_tools.findings import column_letter
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 ROLES = ("workbook", "catalog", "targets", "roster", "assigned")
@@ -141,15 +143,6 @@ def write_xls_bytes(rows: list[list[str]]) -> bytes:
     return buf.getvalue()
 
 
-def col_letters(j: int) -> str:
-    s = ""
-    n = j + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -171,7 +164,7 @@ def sheet_xml(rows: list[list[str]], *, dimension: str | None = None, extra: str
     for i, r in enumerate(rows, start=1):
         out.append(f'<row r="{i}">')
         for j, v in enumerate(r):
-            ref = f"{col_letters(j)}{i}"
+            ref = f"{column_letter(j)}{i}"
             if (i, j) in cells:
                 attrs, inner = cells[(i, j)]
                 out.append(f'<c r="{ref}"{attrs}>{inner}</c>')
