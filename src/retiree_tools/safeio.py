@@ -71,18 +71,15 @@ def _resolved(p: str | os.PathLike[str]) -> Path:
 
 
 def refuse_inputs(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise ``output-is-input`` when an output path is an input, or lies inside an input dir,
-    or an output directory contains an input file that writing could replace."""
+    """Raise ``output-is-input`` when an output path is an input or lies inside an input
+    directory. (An output file beside an input is fine; a command that replaces a whole output
+    directory also refuses one that holds an input: see ``forms.check_out_dir``.)"""
     ins = [_resolved(p) for p in inputs]
     for out in outputs:
         o = _resolved(out)
         for i in ins:
             if o == i or (i.is_dir() and i in o.parents):
                 raise InputError("output-is-input", str(out), input=str(i))
-            if o.is_dir() and o in i.parents and not i.is_dir():
-                # writing into a directory that holds an input is fine as long as names differ;
-                # the per-file check above catches an exact clash.
-                continue
 
 
 @contextlib.contextmanager
