@@ -30,15 +30,9 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def _register() -> None:
-    from . import template_cmd, validate_cmd
+    from . import acceptance_cmd, assign_cmd, forms_cmd, template_cmd, validate_cmd
 
-    validate_cmd.register(app)
-    template_cmd.register(app)
-    for name in ("assign_cmd", "forms_cmd", "acceptance_cmd"):
-        try:
-            module = __import__(f"retiree_tools.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
+    for module in (validate_cmd, template_cmd, assign_cmd, forms_cmd, acceptance_cmd):
         module.register(app)
 
 
