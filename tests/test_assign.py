@@ -220,3 +220,15 @@ def test_address_cache_key_folds_house_numbers_only_when_safe(tmp_path):
     cat = load_catalog(write_catalog(tmp_path / "d.csv", rows))
     assert cat.key("邗江区长春路8号") == "邗江区长春路8号"  # a term holds a digit: no folding
     assert [t.text for _, t in cat.matches("邗江区长春路8号")] == ["邗江区", "长春路8号"]
+
+
+def test_catalogue_problem_rows_are_excel_rows(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A3"] = "接收单位目录"  # a title two rows down: the header is on row 4
+    for r, values in enumerate([CATALOG[0], CATALOG[1], CATALOG[2], CATALOG[2]], start=4):
+        for c, v in enumerate(values, start=1):
+            ws.cell(r, c, v)
+    wb.save(tmp_path / "cat.xlsx")
+    r = run("assign", write_book(tmp_path / "in.xlsx", [row(1)]), "--catalog", tmp_path / "cat.xlsx")
+    assert r.returncode == 2 and "第 7 行" in r.stderr, r.stderr

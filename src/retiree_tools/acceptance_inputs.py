@@ -11,7 +11,7 @@ from pathlib import Path
 from .dates import INVALID, parse_one
 from .errors import InputError
 from .idcard import ID15, normalise_id, upgrade_15
-from .reader import read_text_table
+from .reader import read_text_rows
 from .textnorm import clean_value, fold_width, header_key
 
 HEADER_SCAN_ROWS = 20
@@ -84,15 +84,6 @@ def _find_header(rows: list[list[str | None]], spec: dict[str, tuple[str, ...]],
     return None
 
 
-def _first_line(path: Path) -> int:
-    """Row number (as Excel shows it) of the first row read_text_table returns."""
-    from .reader import open_source
-
-    src = open_source(path)
-    peek = src.peek(src.sheets[0] if src.sheets else None)
-    return peek.rows[0][0] if peek.rows else 1
-
-
 def parse_rate(text: str) -> float | None:
     """``1``, ``1.0``, ``0.95``, ``100%``, ``95%`` → a fraction in (0, 1]; None when invalid."""
     t = fold_width(text).strip().replace(" ", "")
@@ -128,7 +119,7 @@ def read_targets(path: str | Path) -> list[Target]:
     """Read and validate a targets file (csv/xlsx/xls/ods). Raises InputError
     ``targets-invalid`` (exit 2) with a one-line reason on the first problem."""
     path = Path(path)
-    rows = read_text_table(path)
+    first, rows = read_text_rows(path)
     found = _find_header(rows, TARGET_HEADERS, {"scope", "target"})
     if found is None or not ({"key", "name"} & set(found[1])):
         raise _invalid(path, "找不到表头：需要 范围(scope)、键/代码(key)、目标(target) 列",
@@ -136,7 +127,6 @@ def read_targets(path: str | Path) -> list[Target]:
     head, cols = found
     if "key" not in cols:  # only a name column: the name is the key
         cols["key"] = cols.pop("name")
-    first = _first_line(path)
 
     def cell(row: list[str | None], field: str) -> str:
         j = cols.get(field)
@@ -196,13 +186,12 @@ def normalise_id_text(text: str | None) -> str | None:
 def read_roster(path: str | Path) -> list[RosterPerson]:
     """The expected people: a table with an ID column (and name / enterprise where given)."""
     path = Path(path)
-    rows = read_text_table(path)
+    first, rows = read_text_rows(path)
     found = _find_header(rows, ROSTER_HEADERS, {"id_number"})
     if found is None:
         raise InputError("file-unreadable", str(path),
                          detail="名册中找不到“身份证号码”列 / the roster has no ID number column")
     head, cols = found
-    first = _first_line(path)
     out: list[RosterPerson] = []
     for i, row in enumerate(rows[head + 1:], start=head + 1):
         vals = {f: (_text(row[j]) if j < len(row) else "") for f, j in cols.items()}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import InputError
-from .reader import read_text_table
+from .reader import read_text_rows
 from .textnorm import clean_value, header_key
 
 LEVELS = ("city", "county", "street", "township", "community")
@@ -152,7 +152,7 @@ def _norm(text: str) -> str:
 def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
     """Read and validate a catalogue (csv/xlsx/xls/ods). Any problem → InputError(exit 2)
     listing the first problems with their rows."""
-    rows = read_text_table(path)
+    first_row, rows = read_text_rows(path)
     problems: list[str] = []
     header_at = None
     colmap: dict[str, int] = {}
@@ -167,7 +167,7 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
         if need not in colmap:
             problems.append(_t(lang, f"缺少列 {need}", f"missing column {need}"))
     units: dict[str, Unit] = {}
-    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for i, row in enumerate(rows[header_at + 1:], start=first_row + header_at + 1):
         def get(key: str, row=row) -> str:
             j = colmap.get(key)
             v = row[j] if j is not None and j < len(row) else None

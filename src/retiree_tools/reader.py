@@ -503,6 +503,11 @@ def _sniff_delimiter(head: bytes, encoding: str) -> str:
 def read_text_table(path: str | Path) -> list[list[str | None]]:
     """All rows of a small side file (catalogue, targets, roster) as text cells: used where the
     whole table is wanted and no header detection by policy applies."""
+    return read_text_rows(path)[1]
+
+
+def read_text_rows(path: str | Path) -> tuple[int, list[list[str | None]]]:
+    """:func:`read_text_table` with the row number (as Excel shows it) of the first row."""
     src = open_source(path)
     sheet = src.sheets[0] if src.sheets else None
     peek = src.peek(sheet)
@@ -514,7 +519,7 @@ def read_text_table(path: str | Path) -> list[list[str | None]]:
     with contextlib.suppress(StopIteration):
         for _, frame in src.chunks(sheet, first, list(range(peek.col_offset, peek.col_offset + max(width, 1))) if src.kind != "csv" else [], peek):
             rows.extend([[None if blank(v) else str(v) for v in r] for r in frame.itertuples(index=False)])
-    return rows
+    return first, rows
 
 
-__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_table", "io"]
+__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_rows", "read_text_table", "io"]
