@@ -27,14 +27,6 @@ def mask_phone(value: str) -> str:
     return v[:3] + "*" * (len(v) - 7) + v[-4:]
 
 
-def mask_name(value: str) -> str:
-    """Names stay readable to the clerk: only the given name is hidden (``张*``, ``欧阳**``)."""
-    v = str(value)
-    if len(v) <= 1:
-        return v
-    return v[0] + "*" * (len(v) - 1)
-
-
 def mask_text(value: str) -> str:
     """Free text that may hold a phone or ID (family contact): mask every run of 7+ digits."""
     import re

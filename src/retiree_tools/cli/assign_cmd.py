@@ -129,7 +129,7 @@ _LABELS = {
 def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_rows: int, output: Path | None) -> None:
     from rich.table import Table
 
-    from ..mask import mask_id, mask_name
+    from ..mask import mask_id
 
     t = _LABELS["en" if lang == "en" else "zh"]
     con = console()
@@ -157,7 +157,7 @@ def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_r
         for p in attention[:max_rows]:
             name = p["name"] or ""
             idn = p["id_number"] or ""
-            at.add_row(plain(Path(p["file"]).name), str(p["row"]), plain(name if show_pii else mask_name(name)),
+            at.add_row(plain(Path(p["file"]).name), str(p["row"]), plain(name),
                        plain(idn if show_pii else mask_id(idn)), t[p["status"]], plain(p["reason"] or ""))
         con.print(at)
     if output is not None:
