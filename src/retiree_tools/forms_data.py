@@ -37,7 +37,6 @@ STATUS_TEXT = {"assigned": "移交", "excluded": "不予移交", "review": "待�
 DOC_LABELS = {k: zh for k, zh, _ in COLUMNS if k in DOC_KEYS}
 NO_COUNTY, NO_UNIT, NO_ENTERPRISE = "未分配区县", "未分配单位", "未填移交单位"
 
-_FORMULA_ESCAPED = re.compile(r"^'[\s]*[=+\-@\t\r\n]")
 _BAD_CHARS = re.compile(r'[/\\:*?"<>|]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 NAME_LIMIT = 60
@@ -89,14 +88,12 @@ class Namer:
 # ---------------------------------------------------------------------------------------------
 
 def text(v: object) -> str:
-    """Display text of a cell: blank for None; the apostrophe that escaped a formula-like value
-    in the assigned file is removed (HTML is escaped on output, the xlsx escapes again)."""
+    """Display text of a cell: blank for None. (read_assigned has already removed the
+    apostrophe that escaped a formula-like value; HTML is escaped on output, the xlsx escapes
+    again.)"""
     if v is None:
         return ""
-    s = str(v).strip()
-    if s.startswith("'") and _FORMULA_ESCAPED.match(s):
-        s = s[1:]
-    return s
+    return str(v).strip()
 
 
 def number(v: str) -> float | None:

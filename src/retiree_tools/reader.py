@@ -212,34 +212,34 @@ class Source:
     def _csv_chunks(self, first_data_row: int, kw: dict, engine: str) -> Iterator[tuple[int, pd.DataFrame]]:
         # the path, not an open text handle: pandas decodes a handle through a re-encoding
         # buffer that is very slow on multi-byte text (measured 20x on a 1M-row Chinese CSV)
-        with contextlib.nullcontext():
-            reader = _csv_frame(str(self.path), self.delimiter, path=self.path, engine=engine,
-                                encoding=self.encoding, encoding_errors=self.errors, **kw)
-            row = first_data_row
-            emitted = False
-            try:
-                for chunk in reader:
-                    if self.nul:
-                        chunk = chunk.replace("\x00", "", regex=True)
-                    # pandas numbers chunk k from k × chunksize: every chunk starts at 0 here
-                    chunk = chunk.replace("", None).reset_index(drop=True)
-                    emitted = True
-                    yield row, chunk
-                    row += len(chunk)
-            except pd.errors.ParserError as exc:
-                if engine == "c" and not emitted:
-                    raise _RaggedCsv() from None
-                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        reader = _csv_frame(str(self.path), self.delimiter, path=self.path, engine=engine,
+                            encoding=self.encoding, encoding_errors=self.errors, **kw)
+        row = first_data_row
+        emitted = False
+        try:
+            for chunk in reader:
+                if self.nul:
+                    chunk = chunk.replace("\x00", "", regex=True)
+                # pandas numbers chunk k from k × chunksize: every chunk starts at 0 here
+                chunk = chunk.replace("", None).reset_index(drop=True)
+                emitted = True
+                yield row, chunk
+                row += len(chunk)
+        except pd.errors.ParserError as exc:
+            if engine == "c" and not emitted:
+                raise _RaggedCsv() from None
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
 
 
 class _RaggedCsv(Exception):
     pass
 
 
-def _csv_frame(fh, delimiter: str, path: Path, engine: str = "c", **kw):
+def _csv_frame(source, delimiter: str, path: Path, engine: str = "c", **kw):
+    """pandas.read_csv of ``source`` (a path or a text handle), every cell as text."""
     kw.setdefault("on_bad_lines", "error")
     try:
-        return pd.read_csv(fh, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
+        return pd.read_csv(source, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
                            engine=engine, skip_blank_lines=False, quoting=0, **kw)
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
         raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
@@ -522,4 +522,4 @@ def read_text_rows(path: str | Path) -> tuple[int, list[list[str | None]]]:
     return first, rows
 
 
-__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_rows", "read_text_table", "io"]
+__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_rows", "read_text_table"]
