@@ -12,10 +12,13 @@ from __future__ import annotations
 import codecs
 import operator
 import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from .errors import InputError
@@ -30,6 +33,7 @@ MAX_XML_PROLOG = 64 * 1024  # bytes before an XML part's root element
 UNVERIFIED_BUDGET = 256 * MiB  # what small entries not inflated in full could add up to at most
 EXACT_SCAN_SIZE = 16 * MiB  # sheets up to this size get every cell reference read
 _DEFLATE_MAX = 1032  # deflate cannot inflate more than ~1032 bytes per compressed byte
+THREADED_SCAN_SIZE = 4 * MiB  # compressed entries larger than this are inflated on a second thread
 _PIECE = 1 << 20
 _OUT = 4 << 20
 
@@ -136,41 +140,97 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
         raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {info.filename}")
     n, m = struct.unpack("<HH", head[26:30])
     raw.seek(info.header_offset + 30 + n + m)
-    left = info.compress_size
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     prolog = _Prolog(p, info.filename)
     extent = _Extent(exact=info.file_size <= EXACT_SCAN_SIZE) if sheet else None
+    pieces = _inflate(raw, info)
+    if full and info.compress_size > THREADED_SCAN_SIZE:
+        pieces = _ahead(pieces)  # zlib inflates the next pieces on the other core meanwhile
     total = 0
-    pending = b""
-    while True:
-        if not pending:
-            if left <= 0:
-                break
-            pending = raw.read(min(left, _PIECE))
-            if not pending:
-                break
-            left -= len(pending)
-        if inflater is None:
-            out, pending = pending, b""
-        else:
-            out = inflater.decompress(pending, _OUT)
-            pending = b"" if inflater.eof else inflater.unconsumed_tail
-        total += len(out)
-        if total > info.file_size:
-            raise _too_large(p, f"{info.filename}: inflates past the {info.file_size} bytes its zip header declares (zip bomb)")
-        prolog.feed(out)
-        if extent is not None:
-            extent.feed(out)
-        if not full and prolog.done:
-            return
-        if inflater is not None and inflater.eof:
-            break
+    try:
+        for out in pieces:
+            total += len(out)
+            if total > info.file_size:
+                raise _too_large(p, f"{info.filename}: inflates past the {info.file_size} bytes its zip header declares (zip bomb)")
+            prolog.feed(out)
+            if extent is not None:
+                extent.feed(out)
+            if not full and prolog.done:
+                return
+    finally:
+        pieces.close()
     prolog.feed(b"", final=True)
     if extent is not None:
         rows, cols = extent.size()
         if rows * cols > MAX_CELLS:
             raise _too_large(p, f"{info.filename}: 使用区域 {rows:,} 行 × {cols:,} 列，请删除表格外远处的单元格（Ctrl+End 可定位）/ "
                                 f"used range {rows:,} rows × {cols:,} columns > {MAX_CELLS:,} cells: delete stray cells far from the table")
+
+
+def _inflate(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's bytes, inflated piece by piece (at most _OUT bytes each), to its real end
+    whatever size the zip declares (the caller counts)."""
+    left = info.compress_size
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    pending = b""
+    while True:
+        if not pending:
+            if left <= 0:
+                return
+            pending = raw.read(min(left, _PIECE))
+            if not pending:
+                return
+            left -= len(pending)
+        if inflater is None:
+            out, pending = pending, b""
+        else:
+            out = inflater.decompress(pending, _OUT)
+            pending = b"" if inflater.eof else inflater.unconsumed_tail
+        yield out
+        if inflater is not None and inflater.eof:
+            return
+
+
+_DONE = object()
+
+
+def _ahead(pieces: Iterator[bytes], depth: int = 3) -> Generator[bytes, None, None]:
+    """``pieces`` produced by a thread, at most ``depth`` ahead of the consumer (zlib releases
+    the GIL, so inflating overlaps the consumer's regex screen). Closing the generator stops
+    the thread; an exception in the thread is raised in the consumer."""
+    q: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in pieces:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="retiree-tools-inflate", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 class _Prolog:
@@ -236,7 +296,20 @@ _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d{1,9})"')
 # the screen of large sheets, one pass: a cell without a reference first (<c> or attributes
 # before r=), or a reference at column BA (53) or further or at row 1,000,000 or further —
 # below both a sheet holds at most 52 × 999,999 cells, about MAX_CELLS
-_SCREEN = re.compile(rb'<c(?:>|\s+(?:(?!r=")|r="(?:[A-Z]{3}|[B-Z][A-Z]\d|[A-Z]{1,2}\d{7})))')
+# (written for both Python's re and RE2: no look-around)
+_SCREEN_PATTERN = rb'<c(?:>|\s+(?:[^r\s]|r[^=]|r=[^"]|r="(?:[A-Z]{3}|[B-Z][A-Z]\d|[A-Z]{1,2}\d{7})))'
+_SCREEN = re.compile(_SCREEN_PATTERN)
+
+
+def _screen_hit(data: bytes) -> bool:
+    """Whether _SCREEN matches anywhere in ``data``, asked of RE2 through pyarrow: as fast as
+    ``re`` but it releases the GIL, so the inflating thread keeps the other core busy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(data)))  # not pa.array: that imports pandas
+    arr = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(data)])
+    return pc.match_substring_regex(arr, _SCREEN_PATTERN.decode("ascii"))[0].as_py()
 
 
 class _Extent:
@@ -256,6 +329,8 @@ class _Extent:
         data = self.carry + out
         self.carry = data[-96:]
         if not self.exact:
+            if not _screen_hit(data):
+                return
             m = _SCREEN.search(data)
             if m is None or m.start() > len(data) - 16:  # cut at the end: seen again in the carry
                 return

@@ -31,9 +31,17 @@ from .containers import (  # noqa: F401 - the bounds are re-exported for callers
     ole_is_encrypted,
 )
 from .errors import InputError
+from .inputs import EXCEL_SUFFIXES as _EXCEL_SUFFIXES
+from .inputs import (
+    MAX_FILE_BYTES,
+    SUPPORTED_SUFFIXES,  # noqa: F401 - re-exported
+    load_text_sheet,
+    take_reader,
+    take_sheet,
+    vetted,
+)
 
 # ---- safety bounds (documented in docs/security.md); the zip and OLE ones live in containers ----
-MAX_FILE_BYTES = 4 * 1024**3
 MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut (value-too-long)
 PEEK_ROWS = 40
 PEEK_CELL_CHARS = 1_000  # peeked cells (header and title rows) are cut to this length
@@ -41,10 +49,7 @@ CSV_CHUNK_ROWS = 200_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
-_TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 _NATIVE_SUFFIXES = {"xlsx": {".xlsx", ".xlsm"}, "xls": {".xls"}, "ods": {".ods"}}
-SUPPORTED_SUFFIXES = _EXCEL_SUFFIXES | _TEXT_SUFFIXES
 
 
 @dataclass
@@ -83,7 +88,7 @@ class Source:
             import fastexcel
 
             try:
-                self._reader = fastexcel.read_excel(self._engine_source())
+                self._reader = take_reader(self.path) or fastexcel.read_excel(self._engine_source())
             except Exception as exc:  # noqa: BLE001 - engine errors are many and untyped
                 raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
         return self._reader
@@ -95,7 +100,7 @@ class Source:
         if key not in self._tables:
             reader = self._fast()
             try:
-                sh = reader.load_sheet(sheet if sheet is not None else 0, header_row=None, dtypes="string")
+                sh = take_sheet(self.path, sheet, self.sheets) or load_text_sheet(reader, sheet if sheet is not None else 0)
                 table = sh.to_arrow()
                 cols = [c.absolute_index for c in sh.available_columns()]
             except Exception as exc:  # noqa: BLE001
@@ -301,7 +306,7 @@ def open_source(path: str | Path) -> Source:
         raise InputError("file-too-large", str(p), detail=f"{size} bytes > {MAX_FILE_BYTES}")
     suffix = p.suffix.lower()
     if head.startswith(_ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-        kind = check_zip(p)
+        kind = vetted(p) or check_zip(p)  # vetted: the container check already ran in inputs.prefetch
         src = Source(p, kind)
     elif head.startswith(_OLE_MAGIC):
         if ole_is_encrypted(p):

@@ -17,8 +17,9 @@ from .checks import CallState, FileContext, check_chunk
 from .errors import InputError
 from .findings import FileReport, Finding, Report, column_letter, make_finding
 from .headers import Layout, detect_layout, enterprise_from_titles
+from .inputs import expand_paths
 from .policy import Policy
-from .reader import PEEK_ROWS, SUPPORTED_SUFFIXES, Source, open_source
+from .reader import PEEK_ROWS, Source, open_source
 from .textnorm import clean_value
 
 
@@ -29,21 +30,6 @@ class Options:
     credit_code: str | None = None
     lang: str = "zh"
     today: date | None = None
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; directories expanded to their spreadsheet/CSV files, sorted by name
-    (hidden files, Office lock files ``~$…`` and our own outputs are skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.iterdir()):
-                if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not f.name.startswith((".", "~$"))):
-                    out.append(f)
-        else:
-            out.append(p)
-    return out
 
 
 def _choose_sheet(src: Source, policy: Policy, wanted: str | None) -> tuple[str | None, object, Layout | None]:

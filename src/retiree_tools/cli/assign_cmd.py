@@ -51,20 +51,24 @@ def assign(
     Exit codes: 0 everyone assigned or excluded by rule, 1 some people in review or rejected,
     2 usage or input error (unreadable file, broken catalogue).
     """
-    from ..assign import AssignResult, iter_assigned, person_json
-    from ..assigned import AssignedWriter
-    from ..catalog import load_catalog
     from ..errors import InputError
-    from ..policy import load_policy
+    from ..inputs import expand_paths, prefetch
     from ..safeio import refuse_inputs
-    from ..validate import Options, expand_paths
 
-    pol = load_policy(policy)
     files = expand_paths(paths)
     if not files:
         raise InputError("usage", detail="没有可读取的输入文件 / no input files")
     if output is not None:
         refuse_inputs([output], [*paths, *files, catalog])
+    prefetch(files, sheet)  # parse the first workbook while pandas, the policy and the catalogue load
+
+    from ..assign import AssignResult, iter_assigned, person_json
+    from ..assigned import AssignedWriter
+    from ..catalog import load_catalog
+    from ..policy import load_policy
+    from ..validate import Options
+
+    pol = load_policy(policy)
     cat = load_catalog(catalog, lang.value)
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
     result = AssignResult()

@@ -52,18 +52,21 @@ def validate(
     Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
     2 usage error or an unreadable/hostile input.
     """
-    from ..policy import load_policy
+    from ..errors import InputError
+    from ..inputs import expand_paths, prefetch
     from ..safeio import refuse_inputs
-    from ..validate import Options, expand_paths, validate_paths
 
-    pol = load_policy(policy)
     files = expand_paths(paths)
     if not files:
-        from ..errors import InputError
-
         raise InputError("usage", detail="没有可读取的输入文件 / no input files")
     if annotate is not None:
         refuse_inputs([annotate], [*paths, *files])
+    prefetch(files, sheet)  # parse the first workbook while pandas and the policy load
+
+    from ..policy import load_policy
+    from ..validate import Options, validate_paths
+
+    pol = load_policy(policy)
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
     report = validate_paths(files, pol, opts)
     if fmt is Fmt.json:
