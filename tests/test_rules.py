@@ -18,6 +18,20 @@ def test_check_character_known_numbers():
     assert idcard.upgrade_15("110105491231002") == "11010519491231002X"
 
 
+def test_shipped_county_codes_match_stdnum():
+    """data/cn_counties.txt is python-stdnum's cn/loc table as a set: regenerate it with
+    scripts/gen_areas.py when stdnum's table changes."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("gen_areas", Path(__file__).parents[1] / "scripts" / "gen_areas.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert idcard.county_codes() == frozenset(gen.county_codes())
+    assert idcard.area_known("321002") and idcard.area_known("320902")  # 广陵区; a former code
+    assert not idcard.area_known("329999") and not idcard.area_known("000000")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789", min_size=17, max_size=17))
 def test_check_character_agrees_with_stdnum(body):

@@ -145,7 +145,7 @@ def _check_documents_and_category(em: Emitter, frame: pd.DataFrame, policy: Poli
             if doc not in em.ctx.layout.columns:
                 missing_cols.add(doc)
                 continue
-            have = frame[doc].fillna(False).to_numpy(bool)
+            have = frame[doc].to_numpy(dtype=object) == True  # noqa: E712 - the column holds True/False objects
             pos = np.flatnonzero(need & ~have)
             em.emit("document-missing", doc, pos, frame[doc].iloc[pos].map(lambda v: "否" if v is False else "").tolist())
     for doc in sorted(missing_cols):

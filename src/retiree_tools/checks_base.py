@@ -53,17 +53,27 @@ class Emitter:
                 self.error_rows.add(pos)
 
 
+def map_codes(s: pd.Series, fn, missing=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``fn`` applied once per distinct non-blank value (columns repeat values a lot).
+    Returns (values, present, hit): an object array of the mapped values (``missing`` where
+    the text is blank or ``fn`` gave None), whether each text is non-blank, and whether it
+    mapped to something. The masks come from the dictionary, not from a pass over objects."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arrow_of(s))
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    mapped = [fn(u) for u in enc.dictionary.to_pylist()]
+    hit_u = np.array([m is not None for m in mapped] + [False], dtype=bool)
+    values_u = np.empty(len(mapped) + 1, dtype=object)  # the last slot is what index -1 takes
+    values_u[:] = [missing if m is None else m for m in mapped] + [missing]
+    return values_u[idx], idx >= 0, hit_u[idx]
+
+
 def map_unique(s: pd.Series, fn) -> pd.Series:
-    """``fn`` applied once per distinct non-blank value (columns repeat values a lot); blanks
-    stay None. Returns an object Series aligned with ``s``."""
-    mask = s.notna().to_numpy()
-    out = np.full(len(s), None, dtype=object)
-    if mask.any():
-        codes, uniques = pd.factorize(s[mask])
-        mapped = np.empty(len(uniques), dtype=object)
-        mapped[:] = [fn(u) for u in uniques]
-        out[mask] = mapped[codes]
-    return pd.Series(out, index=s.index, dtype=object)
+    """``fn`` applied once per distinct non-blank value; blanks (and None results) stay None.
+    Returns an object Series aligned with ``s``."""
+    values, _, _ = map_codes(s, fn)
+    return pd.Series(values, index=s.index, dtype=object)
 
 
 def normalise_text(raw: pd.Series) -> pd.Series:

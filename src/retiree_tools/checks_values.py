@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import idcard
-from .checks_base import Emitter, arrow_of, map_unique, matches_mask
+from .checks_base import Emitter, arrow_of, map_codes, map_unique, matches_mask
 from .policy import Policy
 from .textnorm import header_key
 
@@ -23,30 +23,32 @@ def check_choices(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
     lang = em.ctx.lang
     if "gender" in em.ctx.layout.columns:
         s = frame["gender"]
-        mapped = map_unique(s, lambda v: _GENDER.get(str(v).upper()))
-        bad = s.notna() & mapped.isna()
-        em.emit("invalid-choice", "gender", np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed="男、女")
-        frame["gender"] = mapped
+        mapped, present, hit = map_codes(s, lambda v: _GENDER.get(str(v).upper()))
+        bad = np.flatnonzero(present & ~hit)
+        em.emit("invalid-choice", "gender", bad, s.iloc[bad].tolist(), allowed="男、女")
+        frame["gender"] = pd.Series(mapped, index=frame.index, dtype=object)
     for key, spec in policy.fields.items():
         if key not in em.ctx.layout.columns:
             continue
         s = frame[key]
         if spec.kind == "choice":
             index = policy.choice_index(key)
-            mapped = map_unique(s, lambda v, ix=index: ix.get(header_key(v)))
-            bad = s.notna() & mapped.isna()
+            mapped, present, hit = map_codes(s, lambda v, ix=index: ix.get(header_key(v)))
+            bad = np.flatnonzero(present & ~hit)
             allowed = "、".join(policy.categories) if spec.choices == "categories" else "、".join(spec.choices or [])
-            em.emit("invalid-choice", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist(), allowed=allowed)
-            frame[key] = mapped
+            em.emit("invalid-choice", key, bad, s.iloc[bad].tolist(), allowed=allowed)
+            frame[key] = pd.Series(mapped, index=frame.index, dtype=object)
         elif spec.kind in ("yesno", "document"):
             index = policy.yesno_index(key)
-            mapped = map_unique(s, lambda v, ix=index: ix.get(str(v).upper()))
-            bad = s.notna() & mapped.isna()
+            # documents: blank or unreadable counts as not handed over (False); yes/no: None
+            mapped, present, hit = map_codes(s, lambda v, ix=index: ix.get(str(v).upper()),
+                                             missing=False if spec.kind == "document" else None)
+            bad = np.flatnonzero(present & ~hit)
             yes = "/".join(policy.yesno.yes[:4])
             no = "/".join(v for v in policy.yesno.no[:4] if v)
-            em.emit("invalid-choice", key, np.flatnonzero(bad.to_numpy()), s[bad].tolist(),
+            em.emit("invalid-choice", key, bad, s.iloc[bad].tolist(),
                     allowed=f"{yes} | {no}" if lang != "en" else f"yes: {yes}; no: {no}")
-            frame[key] = mapped.where(mapped.notna(), None) if spec.kind == "yesno" else mapped.fillna(False)
+            frame[key] = pd.Series(mapped, index=frame.index, dtype=object)
         elif spec.kind == "credit_code":
             vals = map_unique(s, lambda v: str(v).upper().replace(" ", ""))
             problems = {v: idcard.uscc_problem(v) for v in vals.dropna().unique()}
