@@ -183,3 +183,15 @@ def test_template_roundtrip(tmp_path):
     wb.save(out)
     doc = json.loads(run("validate", out, "--format", "json", "-q", "--enterprise", "甲").stdout)
     assert doc["files"][0]["summary"]["errors"] == 0, doc
+
+
+def test_log_output_is_laid_out_wide_without_a_terminal(dirty):
+    """Piped to a log (no terminal, no COLUMNS) a finding's message stays on one line instead
+    of being folded into rich's default 80 columns."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "RETIREE_TOOLS_DEBUG")}
+    r = subprocess.run([*EXE, "validate", str(dirty)], capture_output=True, text=True, env=env, timeout=120)
+    lines = r.stderr.splitlines()
+    assert max(map(len, lines)) > 80
+    assert any("与身份证号码（男）不一致" in line for line in lines)  # the whole message on one line
+    narrow = subprocess.run([*EXE, "validate", str(dirty)], capture_output=True, text=True, env={**env, "COLUMNS": "80"}, timeout=120)
+    assert max(map(len, narrow.stderr.splitlines())) <= 80

@@ -35,10 +35,21 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No human output o
 
 
 def console():
-    """Rich console on stderr: colour only on a terminal (NO_COLOR respected by rich)."""
+    """Rich console on stderr: colour only on a terminal (NO_COLOR respected by rich). Not on
+    a terminal (a log file, a pipe) tables are laid out 160 columns wide rather than rich's
+    80, so that a message stays on one line of the log (COLUMNS overrides)."""
+    import os
+    import sys
+
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=False)
+    width = None
+    if "COLUMNS" not in os.environ and not sys.stderr.isatty():
+        width = LOG_WIDTH
+    return Console(stderr=True, highlight=False, soft_wrap=False, width=width)
+
+
+LOG_WIDTH = 160
 
 
 MAX_SHOWN = 300  # characters of one value shown on the terminal (a 10 MB cell must not hang rich)
