@@ -129,7 +129,7 @@ def test_vectorised_id_parts_equal_scalar_checks(body, last):
 
     today = dt.date(2026, 11, 23)
     ident = body + last
-    expected, ok, _, _, _, birth_ok = idcard.parts18(np.array([ident], dtype="<U18"), today)
+    expected, ok, _, _, _, birth_ok, _ = idcard.parts18(np.array([ident], dtype="<U18"), today)
     assert expected[0] == idcard.check_char(body)
     assert ok[0] == (idcard.check_char(body) == last)
     assert birth_ok[0] == idcard.valid_birth(ident[6:14], today)

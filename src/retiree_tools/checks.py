@@ -57,12 +57,12 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
 
     _check_lengths(em, frame)
     _check_required(em, frame, policy)
-    ids, id_ok = check_ids(em, frame, state, ctx)
+    ids, id_ok, id_parts = check_ids(em, frame, state, ctx)
     frame["id_number"] = ids
     check_choices(em, frame, policy)
     ym = check_dates(em, frame, policy, state)
-    check_id_consistency(em, frame, ids, id_ok, ym)
-    check_retirement_age(em, frame, ids, id_ok, ym, policy, state)
+    check_id_consistency(em, frame, id_ok, id_parts, ym)
+    check_retirement_age(em, frame, ids, id_ok, id_parts, ym, policy, state)
     check_numbers(em, frame, policy)
     _check_documents_and_category(em, frame, policy)
 

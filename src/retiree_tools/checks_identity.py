@@ -3,6 +3,8 @@ dates, their agreement with the ID, and the statutory retirement age."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -12,7 +14,17 @@ from .policy import Policy
 from .retirement import fmt_age
 
 
-def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileContext) -> tuple[pd.Series, np.ndarray]:
+@dataclass
+class IdParts:
+    """What the 18-digit IDs say, per row (0 / False where the ID is not 18 characters)."""
+
+    year: np.ndarray
+    month: np.ndarray
+    day: np.ndarray
+    male: np.ndarray
+
+
+def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileContext) -> tuple[pd.Series, np.ndarray, IdParts]:
     import pyarrow.compute as pc
 
     m = len(frame)
@@ -32,7 +44,9 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
         arr[pos] = conv
         is18[pos] = True
     idx = np.flatnonzero(is18)
-    expected, check_ok, _, _, _, birth_valid = idcard.parts18(arr[idx].astype("<U18"), state.today)
+    expected, check_ok, by, bm, bd, birth_valid, male = idcard.parts18(arr[idx].astype("<U18"), state.today)
+    parts = IdParts(np.zeros(m, np.int64), np.zeros(m, np.int64), np.zeros(m, np.int64), np.zeros(m, bool))
+    parts.year[idx], parts.month[idx], parts.day[idx], parts.male[idx] = by, bm, bd, male
     checksum_bad = np.zeros(m, bool)
     checksum_bad[idx[~check_ok]] = True
     birth_ok = np.zeros(m, bool)
@@ -83,7 +97,7 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
             row_ref = f"row {first[1]}" if ctx.lang == "en" else f"第 {first[1]} 行"
             where = row_ref if first[0] == ctx.label else f"{first[0]} {row_ref}"
             em.emit("id-duplicate", "id_number", [pos], [key], other=where)
-    return pd.Series(arr, index=frame.index, dtype=object), ok
+    return pd.Series(arr, index=frame.index, dtype=object), ok, parts
 
 
 def check_dates(em: Emitter, frame: pd.DataFrame, policy: Policy, state: CallState) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -119,19 +133,11 @@ def check_dates(em: Emitter, frame: pd.DataFrame, policy: Policy, state: CallSta
     return out
 
 
-def check_id_consistency(em: Emitter, frame: pd.DataFrame, ids: pd.Series, ok: np.ndarray, ym) -> None:
-    arr = ids.to_numpy(dtype=object)
-    pos_ok = np.flatnonzero(ok)
-    if not len(pos_ok):
+def check_id_consistency(em: Emitter, frame: pd.DataFrame, ok: np.ndarray, parts: IdParts, ym) -> None:
+    if not ok.any():
         return
-    id_y = np.zeros(len(arr), np.int32)
-    id_m = np.zeros(len(arr), np.int32)
-    id_d = np.zeros(len(arr), np.int32)
-    sex = np.array([""] * len(arr), dtype=object)
-    for p in pos_ok:
-        v = arr[p]
-        id_y[p], id_m[p], id_d[p] = int(v[6:10]), int(v[10:12]), int(v[12:14])
-        sex[p] = "男" if int(v[16]) % 2 else "女"
+    id_y, id_m, id_d = parts.year, parts.month, parts.day
+    sex = np.where(ok, np.where(parts.male, "男", "女"), "").astype(object)
     if "birth_date" in ym and "birth_date" in em.ctx.layout.columns:
         b_ym, b_d = ym["birth_date"]
         id_ym = id_y * 12 + id_m - 1
@@ -155,7 +161,7 @@ def check_id_consistency(em: Emitter, frame: pd.DataFrame, ids: pd.Series, ok: n
         frame.loc[fill, "gender"] = sex[fill]
 
 
-def check_retirement_age(em: Emitter, frame, ids, ok, ym, policy: Policy, state: CallState) -> None:
+def check_retirement_age(em: Emitter, frame, ids, ok, parts: IdParts, ym, policy: Policy, state: CallState) -> None:
     from .retirement import statutory_age_months_array
 
     if "retire_date" not in ym:
@@ -168,8 +174,7 @@ def check_retirement_age(em: Emitter, frame, ids, ok, ym, policy: Policy, state:
     pos = np.flatnonzero(ok)
     if not len(pos):
         return
-    born = np.array([a[6:12] for a in arr[pos]], dtype="<U6").astype(np.int64)
-    by, bm = born // 100, born % 100
+    by, bm = parts.year[pos], parts.month[pos]
     b_ym = by * 12 + bm - 1
     today_ym = state.today.year * 12 + state.today.month - 1
     age_now = (today_ym - b_ym) // 12

@@ -33,12 +33,12 @@ def check_chars(first17: np.ndarray) -> np.ndarray:
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
-def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For an array of 18-character IDs (``<U18``): (expected check characters, check ok,
-    birth year, month, day, birth date valid), all vectorised."""
+    birth year, month, day, birth date valid, male), all vectorised."""
     if len(ids) == 0:
         z = np.zeros(0, np.int64)
-        return np.array([], dtype="<U1"), z.astype(bool), z, z, z, z.astype(bool)
+        return np.array([], dtype="<U1"), z.astype(bool), z, z, z, z.astype(bool), z.astype(bool)
     codes = np.frombuffer(np.asarray(ids, dtype="<U18").tobytes(), dtype=np.uint32).reshape(-1, 18).astype(np.int64)
     digits = codes[:, :17] - 48
     expected = _CHECK[(digits @ _WEIGHTS) % 11]
@@ -51,7 +51,7 @@ def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.nd
     mdays = _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap)
     key = y * 10000 + m * 100 + d
     birth_ok = (m >= 1) & (m <= 12) & (d >= 1) & (d <= mdays) & (y >= 1880) & (key <= today.year * 10000 + today.month * 100 + today.day)
-    return expected, ok, y, m, d, birth_ok
+    return expected, ok, y, m, d, birth_ok, digits[:, 16] % 2 == 1
 
 
 def check_char(first17: str) -> str:
