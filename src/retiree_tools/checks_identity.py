@@ -38,13 +38,14 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
     floaty = np.zeros(m, bool)
     floaty[suspect] = [idcard.looks_like_float(arr[p]) for p in suspect]
     # legacy 15-digit numbers: convert, warn
-    for pos in np.flatnonzero(is15 & ~floaty):
+    upgraded = np.flatnonzero(is15 & ~floaty)
+    for pos in upgraded:
         conv = idcard.upgrade_15(arr[pos])
         em.emit("id-legacy", "id_number", [pos], [arr[pos]], converted=conv)
         arr[pos] = conv
         is18[pos] = True
     idx = np.flatnonzero(is18)
-    expected, check_ok, by, bm, bd, birth_valid, male = idcard.parts18(arr[idx].astype("<U18"), state.today)
+    expected, check_ok, by, bm, bd, birth_valid, male = idcard.parts18(_codes18(ids_pa, arr, idx, upgraded), state.today)
     parts = IdParts(np.zeros(m, np.int64), np.zeros(m, np.int64), np.zeros(m, np.int64), np.zeros(m, bool))
     parts.year[idx], parts.month[idx], parts.day[idx], parts.male[idx] = by, bm, bd, male
     checksum_bad = np.zeros(m, bool)
@@ -98,6 +99,22 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
             where = row_ref if first[0] == ctx.label else f"{first[0]} {row_ref}"
             em.emit("id-duplicate", "id_number", [pos], [key], other=where)
     return pd.Series(arr, index=frame.index, dtype=object), ok, parts
+
+
+def _codes18(ids_pa, arr: np.ndarray, idx: np.ndarray, upgraded: np.ndarray) -> np.ndarray:
+    """The 18 ASCII codes of each ID at ``idx`` (all matched ``^\\d{17}[\\dX]$``), read straight
+    from the Arrow buffer; from the Python strings when some were upgraded from 15 digits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    width = {pa.string(): np.int32, pa.large_string(): np.int64}.get(ids_pa.type)
+    if len(upgraded) or not len(idx) or width is None:
+        return np.frombuffer(arr[idx].astype("<U18").tobytes(), dtype=np.uint32).reshape(-1, 18).astype(np.uint8)
+    mask = np.zeros(len(arr), bool)
+    mask[idx] = True
+    f = pc.filter(ids_pa, pa.array(mask))
+    offsets = np.frombuffer(f.buffers()[1], dtype=width)[f.offset:f.offset + len(f) + 1]
+    return np.frombuffer(f.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(-1, 18)
 
 
 def check_dates(em: Emitter, frame: pd.DataFrame, policy: Policy, state: CallState) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -34,12 +34,16 @@ _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtyp
 
 
 def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For an array of 18-character IDs (``<U18``): (expected check characters, check ok,
+    """For an array of 18-character IDs (``<U18``, or their ASCII codes as uint8 rows of 18):
+    (expected check characters, check ok,
     birth year, month, day, birth date valid, male), all vectorised."""
     if len(ids) == 0:
         z = np.zeros(0, np.int64)
         return np.array([], dtype="<U1"), z.astype(bool), z, z, z, z.astype(bool), z.astype(bool)
-    codes = np.frombuffer(np.asarray(ids, dtype="<U18").tobytes(), dtype=np.uint32).reshape(-1, 18).astype(np.int64)
+    if ids.dtype == np.uint8:  # already the characters' codes, one row of 18 per ID (ASCII)
+        codes = ids.astype(np.int64)
+    else:
+        codes = np.frombuffer(np.asarray(ids, dtype="<U18").tobytes(), dtype=np.uint32).reshape(-1, 18).astype(np.int64)
     digits = codes[:, :17] - 48
     expected = _CHECK[(digits @ _WEIGHTS) % 11]
     last = np.where(codes[:, 17] == ord("X"), "X", (codes[:, 17] - 48).astype(str))
