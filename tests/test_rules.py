@@ -158,3 +158,22 @@ def test_vectorised_numbers_equal_scalar(values):
     got = _numbers(pd.Series(values, dtype=object)).tolist()
     want = [None if v is None else _number(v.replace(" ", "")) for v in values]
     assert got == want
+
+
+_DATE_PART = st.one_of(st.integers(0, 40).map(str), st.integers(0, 40).map(lambda v: f"{v:02d}"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["1960", "0000", "0001", "1900", "2000", "2024", "196", "19600"]),
+                          st.sampled_from(["-", "/", ".", "年", "-/", "", " "]), _DATE_PART,
+                          st.sampled_from(["", "-", "/", ".", "月", "月份", " 00:00:00"]), _DATE_PART,
+                          st.sampled_from(["", "日", "号", " ", "x", " 00:00:00", "T12:30", " 1:02:03.5"])), min_size=1, max_size=40))
+def test_parse_column_agrees_with_parse_one(parts):
+    """The column parser's vectorised fast path gives what parse_one gives, text by text."""
+    import pandas as pd
+
+    texts = [f"{y}{s1[:1]}{m}{'' if s1 == '年' and not s2 else s2}{d if s2 not in ('', ' 00:00:00') else ''}{end}"
+             for y, s1, m, s2, d, end in parts] + [None]
+    y, m, d = dates.parse_column(pd.Series(texts, dtype=object))
+    for i, t in enumerate(texts):
+        assert (y[i], m[i], d[i]) == (dates.parse_one(t) if t is not None else (0, 0, 0)), t

@@ -80,25 +80,36 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
         ok[also] = False
     # unknown area codes: a warning, checked once per distinct code
     if em.policy.thresholds.warn_unknown_area_code and ok.any():
-        pos_ok = np.flatnonzero(ok)
-        areas = pd.Series([a[:6] for a in arr[pos_ok]], index=pos_ok)
-        unknown = {a for a in areas.unique() if not idcard.area_known(a)}
-        if unknown:
-            pos = areas[areas.isin(unknown)].index.to_numpy()
-            em.emit("id-area-unknown", "id_number", pos, arr[pos], area=[arr[p][:6] for p in pos])
-    # duplicates, within and across files of the call
-    seen = state.seen_ids
-    rows = em.rows
-    for pos in np.flatnonzero(ok):
-        key = arr[pos]
-        first = seen.get(key)
-        if first is None:
-            seen[key] = (ctx.label, int(rows[pos]))
-        else:
-            row_ref = f"row {first[1]}" if ctx.lang == "en" else f"第 {first[1]} 行"
-            where = row_ref if first[0] == ctx.label else f"{first[0]} {row_ref}"
-            em.emit("id-duplicate", "id_number", [pos], [key], other=where)
+        # once per distinct area code (an upgraded 15-digit ID keeps its first six characters)
+        areas = pc.dictionary_encode(pc.utf8_slice_codeunits(ids_pa, 0, 6))
+        known = np.array([a is None or idcard.area_known(a) for a in areas.dictionary.to_pylist()] + [True])
+        pos = np.flatnonzero(ok & ~known[pc.fill_null(areas.indices, -1).to_numpy(zero_copy_only=False)])
+        em.emit("id-area-unknown", "id_number", pos, arr[pos], area=[arr[p][:6] for p in pos])
+    _duplicates(em, state, ctx, arr, ok)
     return pd.Series(arr, index=frame.index, dtype=object), ok, parts
+
+
+def _duplicates(em: Emitter, state: CallState, ctx: FileContext, arr: np.ndarray, ok: np.ndarray) -> None:
+    """id-duplicate on every later occurrence of an ID, within and across the chunks and files
+    of the call (state.seen_ids remembers where each ID was first seen)."""
+    seen = state.seen_ids
+    pos_ok = np.flatnonzero(ok)
+    if not len(pos_ok):
+        return
+    codes, uniq = pd.factorize(arr[pos_ok])
+    _, first_at = np.unique(codes, return_index=True)  # where each distinct ID first occurs here
+    uniq = uniq.tolist() if hasattr(uniq, "tolist") else list(uniq)
+    prior = [seen.get(k) for k in uniq]
+    first_rows = em.rows[pos_ok[first_at]].tolist()
+    seen.update((k, (ctx.label, r)) for k, r, p in zip(uniq, first_rows, prior, strict=True) if p is None)
+    dup = (np.arange(len(pos_ok)) != first_at[codes]) | np.array([p is not None for p in prior], bool)[codes]
+    where = []
+    for c in codes[dup].tolist():
+        label, row = prior[c] or (ctx.label, first_rows[c])
+        row_ref = f"row {row}" if ctx.lang == "en" else f"第 {row} 行"
+        where.append(row_ref if label == ctx.label else f"{label} {row_ref}")
+    pos = pos_ok[dup]
+    em.emit("id-duplicate", "id_number", pos, arr[pos], other=where)
 
 
 def _codes18(ids_pa, arr: np.ndarray, idx: np.ndarray, upgraded: np.ndarray) -> np.ndarray:

@@ -64,21 +64,53 @@ def _checked(y: int, m: int, d: int) -> tuple[int, int, int]:
     return (y, m, d)
 
 
+# the forms most cells take, parsed by Arrow for the whole column; the others go through
+# parse_one (once per distinct text). Both give the same result for a text this matches.
+_FAST = (r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?"
+         r"|年(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号]?|份)?)$")
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
 def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a column of texts (None/NaN for blank) → arrays year, month, day (0 = unknown)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(values)
     years = np.zeros(n, dtype=np.int32)
     months = np.zeros(n, dtype=np.int32)
     days = np.zeros(n, dtype=np.int32)
-    mask = values.notna().to_numpy()
-    if not mask.any():
+    if hasattr(values.array, "__arrow_array__"):
+        arr = pa.array(values.array)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    else:
+        arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v))
+                        for v in values.to_numpy(dtype=object)], type=pa.string())
+    if arr.null_count == n:
         return years, months, days
-    present = values[mask].astype(str)
-    codes, uniques = pd.factorize(present)
-    parsed = np.array([parse_one(u) for u in uniques], dtype=np.int32).reshape(-1, 3)
-    years[mask] = parsed[codes, 0]
-    months[mask] = parsed[codes, 1]
-    days[mask] = parsed[codes, 2]
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    ext = pc.extract_regex(arr, _FAST)
+    fast = ext.is_valid().to_numpy(zero_copy_only=False)
+
+    def number(*names: str) -> np.ndarray:
+        out = np.zeros(n, np.int64)
+        for name in names:
+            col = pc.fill_null(ext.field(name), "")
+            out += pc.cast(pc.if_else(pc.equal(col, ""), "0", col), pa.int64()).to_numpy(zero_copy_only=False)
+        return out
+
+    if fast.any():
+        y, m, d = number("y"), number("m", "m2"), number("d", "d2")
+        leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+        ok = fast & (m >= 1) & (m <= 12) & ((d == 0) | ((y >= 1) & (d <= _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap))))
+        years[ok], months[ok], days[ok] = y[ok], m[ok], d[ok]
+    rest = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False) & ~fast)
+    if len(rest):
+        texts = np.array(pc.take(arr, pa.array(rest)).to_pylist(), dtype=object)
+        codes, uniques = pd.factorize(texts)
+        parsed = np.array([parse_one(u) for u in uniques], dtype=np.int32).reshape(-1, 3)
+        years[rest], months[rest], days[rest] = parsed[codes, 0], parsed[codes, 1], parsed[codes, 2]
     return years, months, days
 
 
