@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .findings import Finding, column_letter, make_finding
+from .findings import Finding, column_letter, finding_builder
 from .headers import Layout
 from .policy import Policy
 from .textnorm import normalise_arrow
@@ -38,16 +38,24 @@ class Emitter:
         self.error_rows: set[int] = set()
 
     def emit(self, code: str, field_key: str | None, positions, values=None, *, severity=None, **params) -> None:
+        positions = np.asarray(positions).tolist()
+        if not positions:
+            return
         col = self.ctx.layout.columns.get(field_key) if field_key else None
         header = self.ctx.layout.headers.get(col) if col is not None else (self.policy.fields[field_key].header if field_key else None)
         pii = self.policy.fields[field_key].pii if field_key in self.policy.fields else None
-        for k, pos in enumerate(np.asarray(positions).tolist()):
-            per = {name: (v[k] if isinstance(v, list | np.ndarray | pd.Series) else v) for name, v in params.items()}
-            per = {name: (v.iloc[k] if isinstance(v, pd.Series) else v) for name, v in per.items()}
-            value = values[k] if values is not None else None
-            f = make_finding(code, self.ctx.lang, severity=severity, row=int(self.rows[pos]),
-                             column=column_letter(col) if col is not None else None, header=header,
-                             field=field_key, value=value, pii=pii, **per)
+        letter = column_letter(col) if col is not None else None
+        # per-finding parameters (one value per position) and fixed ones, told apart once
+        varying = {name: (v.tolist() if isinstance(v, pd.Series | np.ndarray) else v)
+                   for name, v in params.items() if isinstance(v, list | np.ndarray | pd.Series)}
+        fixed = {name: v for name, v in params.items() if name not in varying}
+        if values is not None and not isinstance(values, list):
+            values = values.tolist() if isinstance(values, np.ndarray | pd.Series) else list(values)
+        build = finding_builder(code, self.ctx.lang, severity=severity, column=letter, header=header, field=field_key, pii=pii)
+        rows = self.rows
+        for k, pos in enumerate(positions):
+            per = {**fixed, **{name: v[k] for name, v in varying.items()}} if varying else fixed
+            f = build(int(rows[pos]), values[k] if values is not None else None, per)
             self.findings.append(f)
             if f.severity == "error":
                 self.error_rows.add(pos)

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from .mask import mask_value
-from .messages import render, severity_of
+from .messages import CODES, _Keep, render, severity_of
 
 Severity = Literal["error", "warning", "info"]
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -56,6 +56,27 @@ def make_finding(code: str, lang: str = "zh", *, severity: Severity | None = Non
     params.setdefault("value", val if val is not None else "")
     return Finding(code=code, severity=severity or severity_of(code), row=row, column=column,  # type: ignore[arg-type]
                    header=header, field=field, value=val, message=render(code, lang, **params), pii=pii)
+
+
+def finding_builder(code: str, lang: str = "zh", *, severity: Severity | None = None, column: str | None = None,
+                    header: str | None = None, field: str | None = None, pii: str | None = None):
+    """``make_finding`` for many findings of one code and cell column: returns
+    ``build(row, value, params) -> Finding``, with the fixed parts worked out once and the
+    same fields make_finding sets."""
+    sev = severity or severity_of(code)
+    entry = CODES.get(code)
+    template = None if entry is None else (entry.en if lang == "en" else entry.zh)
+
+    def build(row: int | None, value: object, params: dict) -> Finding:
+        val = None if value is None else str(value)
+        if template is None:
+            message = render(code, lang, **{"header": header or "", "value": val if val is not None else "", **params})
+        else:
+            message = template.format_map(_Keep({"header": header or "", "value": val if val is not None else "", **params}))
+        return Finding(code=code, severity=sev, row=row, column=column, header=header, field=field,
+                       value=val, message=message, pii=pii)
+
+    return build
 
 
 class FileReport(BaseModel):
