@@ -128,8 +128,14 @@ def _check_documents_and_category(em: Emitter, frame: pd.DataFrame, policy: Poli
     handed = np.ones(m, bool)
     file_transfer = np.ones(m, bool)
     reasons = np.array([None] * m, dtype=object)
+    codes, uniques = pd.factorize(cats)  # compare small integers, not 100k strings per category
+    where = {u: i for i, u in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else uniques)}
+
+    def of(name: str) -> np.ndarray:
+        return codes == where[name] if name in where else np.zeros(m, bool)
+
     for name, cat in policy.categories.items():
-        sel = cats == name
+        sel = of(name)
         handed[sel] = cat.handed_over
         file_transfer[sel] = cat.file_transfer and cat.handed_over
         if not cat.handed_over:
@@ -149,8 +155,9 @@ def _check_documents_and_category(em: Emitter, frame: pd.DataFrame, policy: Poli
             category=[cats[p] or cadre[p] for p in not_handed], reason=reasons[not_handed].tolist())
     # required documents of handed-over people
     missing_cols: set[str] = set()
+    have_doc: dict[str, np.ndarray] = {}
     for name, cat in policy.categories.items():
-        sel = (cats == name) & handed
+        sel = of(name) & handed
         if not sel.any():
             continue
         for doc in cat.documents:
@@ -158,7 +165,9 @@ def _check_documents_and_category(em: Emitter, frame: pd.DataFrame, policy: Poli
             if doc not in em.ctx.layout.columns:
                 missing_cols.add(doc)
                 continue
-            have = frame[doc].to_numpy(dtype=object) == True  # noqa: E712 - the column holds True/False objects
+            if doc not in have_doc:  # the column holds True/False objects
+                have_doc[doc] = frame[doc].to_numpy(dtype=object) == True  # noqa: E712
+            have = have_doc[doc]
             pos = np.flatnonzero(need & ~have)
             em.emit("document-missing", doc, pos, frame[doc].iloc[pos].map(lambda v: "否" if v is False else "").tolist())
     for doc in sorted(missing_cols):
