@@ -35,9 +35,9 @@ def main(assigned: str, out_dir: str) -> dict:
         return wrapper
 
     forms_render.Renderer.render = timed(lambda self, kind, **_: f"render:{kind}", forms_render.Renderer.render)
-    forms._Writer.write = timed(lambda self, rel, data, **meta: f"write:{meta.get('kind', 'manifest')}", forms._Writer.write)
-    forms._Writer.record = timed(lambda self, rel, **meta: "xlsx:record", forms._Writer.record)
-    forms.write_summary_xlsx = timed(lambda *a, **k: "xlsx:write", forms.write_summary_xlsx)
+    forms._Writer.write = timed(lambda self, rel, data, **meta: "xlsx:write" if meta.get("fmt") == "xlsx"
+                                else f"write:{meta.get('kind', 'manifest')}", forms._Writer.write)
+    forms.summary_xlsx_bytes = timed(lambda *a, **k: "xlsx:build", forms.summary_xlsx_bytes)
     forms.build_plan = timed(lambda *a, **k: "plan", forms.build_plan)
     assigned_mod.read_assigned = timed(lambda *a, **k: "read", assigned_mod.read_assigned)
 
@@ -54,7 +54,7 @@ def main(assigned: str, out_dir: str) -> dict:
         "html_s": html,
         "html_total_s": sum(html.values()),
         "index_s": spent["render:index"] + spent["write:index"],
-        "xlsx_s": spent["xlsx:write"] + spent["xlsx:record"],
+        "xlsx_s": spent["xlsx:build"] + spent["xlsx:write"],
         "xlsx_files": counts["xlsx:write"],
         "people": people,
         "files": len(manifest["files"]),

@@ -210,7 +210,13 @@ def render(info: dict, benches: list[Bench], help_series, repeats: dict[str, int
         lines.append("")
     splits = groups.get("render-split", [])
     if splits:
+        from ._suite import OUT, scratch
+
+        where = "tmpfs (`/dev/shm`)" if scratch() != OUT else "the disk (`benchmarks/data/out`; no tmpfs here)"
         lines += ["### render-forms, in-process split (one real `render_forms` call with timers; median over runs)", "",
+                  f"Written to {where}: the disk of this machine slows down under thousands of small files "
+                  "written and deleted run after run, which would measure the disk rather than the tool; the "
+                  "whole-process render-forms above writes to the disk.", "",
                   "| size | assigned people | total s | read s | plan s | HTML s (5 kinds) | summary XLSX s | XLSX files | "
                   "HTML people/s | XLSX rows/s |", "|---|---|---|---|---|---|---|---|---|---|"]
         for b in splits:

@@ -143,6 +143,30 @@ def test_summary_sheet_setup(rendered) -> None:
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
     assert ws.column_dimensions["D"].width > 18  # ID numbers fit
     assert ws["D5"].number_format == "@" and ws["O5"].number_format == "0.00"
+    assert ws["A4"].font.b and ws["A4"].border.left.style == "thin" and ws["A1"].font.sz == 16
+    # title, enterprise and unit lines, totals and the four signature rows are merged ranges
+    total = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("合计"))
+    last = total + 5
+    merges = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:Q1", "A2:Q2", "A3:Q3", f"A{total}:N{total}", f"P{total}:Q{total}", f"A{last}:H{last}", f"I{last}:Q{last}"} <= merges
+    assert ws[f"A{last}"].value.startswith("日期：") and ws[f"I{total + 2}"].value == "接收单位（盖章）："
+    assert ws.print_area == f"'汇总表'!$A$1:$Q${last}"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_summary_xlsx_is_a_sound_zip(rendered) -> None:
+    """The workbook is assembled from pre-deflated parts: zipfile reads every member back with
+    its CRC, and the parts are the ones xlsxwriter writes (no shared-string table)."""
+    import zipfile
+
+    out, _, _ = rendered
+    with zipfile.ZipFile(out / UNIT_A / "summary.xlsx") as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        assert names[0] == "[Content_Types].xml" and "xl/worksheets/sheet1.xml" in names
+        assert "xl/sharedStrings.xml" not in names and b"sharedStrings" not in z.read("[Content_Types].xml")
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
 
 
 def test_receipt_counts(rendered) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import InputError
 from .forms_data import FORM_KINDS, SERVICES, STATUS_TEXT, TITLES, Packet, Plan, Receipt, build_plan
 from .forms_render import Renderer, html_to_pdf, require_weasyprint
-from .forms_xlsx import write_summary_xlsx
+from .forms_xlsx import summary_xlsx_bytes
 
 GENERATOR = "retiree-tools render-forms"
 MANIFEST_VERSION = 1
@@ -85,6 +85,7 @@ class _Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.entries: list[dict[str, Any]] = []
+        self._made: set[str] = set()  # directories already created (a thousand files share a few hundred)
 
     def _entry(self, rel: str, kind: str, fmt: str, data: bytes, people: int, county: dict[str, str] | None = None,
                unit: dict[str, str] | None = None, enterprise: str | None = None) -> None:
@@ -96,6 +97,9 @@ class _Writer:
 
     def mkdirs(self, rel_dir: str) -> Path:
         """Create ``rel_dir`` under the root, every level owner-only."""
+        if rel_dir in self._made:
+            return self.root / rel_dir
+        self._made.add(rel_dir)
         path = self.root
         for part in rel_dir.split("/"):
             path = path / part
@@ -115,11 +119,6 @@ class _Writer:
         if meta:
             self._entry(rel, data=data, **meta)
 
-    def record(self, rel: str, **meta: Any) -> None:
-        """Record a file already written at ``rel`` (the xlsx)."""
-        path = self.root / rel
-        os.chmod(path, 0o600)
-        self._entry(rel, data=path.read_bytes(), **meta)
 
 
 def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | Iterable[str] | None = None,
@@ -195,10 +194,7 @@ def _write_packet(w: _Writer, renderer: Renderer, weasy: Any, k: Packet, kinds: 
         rel = f"{k.rel_dir}/{FILE_NAMES[kind]}.html"
         _html(w, renderer, weasy, rel, kind, context, **meta)
         if kind == "summary":
-            xrel = f"{k.rel_dir}/summary.xlsx"
-            w.mkdirs(k.rel_dir)
-            write_summary_xlsx(w.root / xrel, k, common["date"]["text"])
-            w.record(xrel, kind="summary", fmt="xlsx", **meta)
+            w.write(f"{k.rel_dir}/summary.xlsx", summary_xlsx_bytes(k, common["date"]["text"]), kind="summary", fmt="xlsx", **meta)
 
 
 def _write_receipt(w: _Writer, renderer: Renderer, weasy: Any, r: Receipt, common: dict[str, Any]) -> None:

@@ -41,12 +41,13 @@ def save_openpyxl(wb, target: str | Path, mode: int = PRIVATE_MODE) -> Path:
     return target
 
 
-def xlsxwriter_workbook(path: str | Path, constant_memory: bool = False):
+def xlsxwriter_workbook(path, constant_memory: bool = False):
     """An xlsxwriter workbook with fixed document properties (xlsxwriter already writes fixed
-    zip times). The caller closes it; write it to a temp path from :func:`atomic_path`."""
+    zip times). The caller closes it; write it to a temp path from :func:`atomic_path`, or to
+    a file object (io.BytesIO)."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "strings_to_formulas": False,
+    wb = xlsxwriter.Workbook(path if hasattr(path, "write") else str(path), {"constant_memory": constant_memory, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties({"created": FIXED, "author": "retiree-tools"})
     return wb
