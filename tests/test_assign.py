@@ -8,6 +8,8 @@ import json
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factory import make_id
 from test_cli_validate import run
@@ -232,3 +234,28 @@ def test_catalogue_problem_rows_are_excel_rows(tmp_path):
     wb.save(tmp_path / "cat.xlsx")
     r = run("assign", write_book(tmp_path / "in.xlsx", [row(1)]), "--catalog", tmp_path / "cat.xlsx")
     assert r.returncode == 2 and "第 7 行" in r.stderr, r.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6).map(float),
+                          st.decimals(0, 10**6, places=2, allow_nan=False).map(float)), min_size=1, max_size=30))
+def test_float_columns_are_written_as_python_prints_them(values):
+    """The assigned file's numbers are cast by Arrow where that prints what _text prints; the
+    rest (huge, tiny, infinite) falls back to Python, value by value."""
+    import numpy as np
+
+    from retiree_tools.assigned import _numbers_as_text, _text
+
+    arr = np.array(values, dtype=object)
+    fast = _numbers_as_text(arr)
+    if fast is not None:
+        assert fast.to_pylist() == [_text(v) for v in values]
+
+
+def test_int_columns_are_written_as_digits():
+    import numpy as np
+
+    from retiree_tools.assigned import _numbers_as_text
+
+    assert _numbers_as_text(np.array([3, None, 10**12], dtype=object)).to_pylist() == ["3", None, "1000000000000"]
+    assert _numbers_as_text(np.array([True, False], dtype=object)) is None

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -180,16 +181,45 @@ def text_columns(frame: pd.DataFrame) -> list:
             out.append(pa.nulls(n, pa.string()))
             continue
         col = frame[key]
+        values = col.to_numpy(dtype=object)
         try:  # the common case, a column of texts and blanks: converted in C
-            out.append(escape_formula_arrow(pa.array(col.to_numpy(dtype=object), type=pa.string(), from_pandas=True)))
+            out.append(escape_formula_arrow(pa.array(values, type=pa.string(), from_pandas=True)))
             continue
         except (pa.ArrowTypeError, pa.ArrowInvalid):
-            pass  # booleans, numbers: each distinct value converted once
+            pass
+        numbers = _numbers_as_text(values)
+        if numbers is not None:
+            out.append(numbers)
+            continue
+        # booleans and mixed columns: each distinct value converted once
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
         texts = pa.array([_text(u) for u in uniques], type=pa.string())
         arr = texts.take(pa.array(codes, mask=codes < 0)) if len(uniques) else pa.nulls(n, pa.string())
         out.append(escape_formula_arrow(arr))
     return out
+
+
+def _numbers_as_text(values):
+    """A column of plain numbers (row numbers, pensions) as text, cast by Arrow, with the text
+    :func:`_text` gives (``3200.0`` → ``3200``, ``3200.5`` → ``3200.5``); None when the column
+    holds anything else, or a float outside the range where Arrow and Python print the same
+    digits (shortest round-trip form; a test compares them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "integer":
+        return pc.cast(pa.array(values, type=pa.int64(), from_pandas=True), pa.string())
+    if kind not in ("floating", "mixed-integer-float"):
+        return None
+    arr = pa.array(values, type=pa.float64(), from_pandas=True)
+    f = arr.to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        plain = np.isnan(f) | (f == 0) | ((np.abs(f) >= 1e-4) & (np.abs(f) < 1e15))
+    if not plain.all():
+        return None
+    arr = pc.if_else(pc.equal(arr, 0), pa.scalar(0.0), arr)  # -0.0 → "0", as int(-0.0) prints
+    return pc.cast(arr, pa.string())
 
 
 class AssignedWriter:

@@ -30,6 +30,8 @@ def escape_formula_arrow(arr):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not pc.any(pc.match_substring_regex(arr, f"{_RE2_XML_ILLEGAL}|{_RE2_FORMULA_START}")).as_py():
+        return arr  # one scan for the usual column that needs neither
     if pc.any(pc.match_substring_regex(arr, _RE2_XML_ILLEGAL)).as_py():
         arr = pc.replace_substring_regex(arr, _RE2_XML_ILLEGAL, "")
     risky = pc.fill_null(pc.match_substring_regex(arr, _RE2_FORMULA_START), False)
