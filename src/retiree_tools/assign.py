@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .checks import as_objects
 from .findings import FileReport
 from .policy import Policy
 from .validate import Options, iter_people
@@ -231,8 +230,10 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     base = frame.rename(columns={"_file": "file", "_row": "row"})
     for col in result.columns:
         base[col] = result[col]
-    base["file_transfer"] = np.where(base["status"] == "assigned", frame["file_transfer"].to_numpy(bool), False)
-    return as_objects(base)
+    # the rest of ``base`` is objects already (check_chunk's as_objects, ``result``)
+    base["file_transfer"] = pd.Series(np.where(base["status"] == "assigned", frame["file_transfer"].to_numpy(bool), False)
+                                      .astype(object), index=base.index, dtype=object)
+    return base
 
 
 def _label(f: str, pol: Policy, lang: str) -> str:

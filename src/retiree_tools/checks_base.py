@@ -99,9 +99,24 @@ def normalise_text(raw: pd.Series) -> pd.Series:
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns with None for missing (pandas 3 infers ``str`` columns holding NaN)."""
-    out = frame.astype(object)
-    return out.where(out.notna(), None)
+    """Object columns with None for missing (pandas 3 infers ``str`` columns holding NaN).
+    Arrow-backed text columns are converted by Arrow (None for null, no pass over objects)."""
+    import pyarrow as pa
+
+    cols = {}
+    for name, s in frame.items():
+        arr = s.array
+        if isinstance(arr, pd.arrays.ArrowExtensionArray) and pa.types.is_string(arr._pa_array.type) \
+                or isinstance(arr, pd.arrays.ArrowExtensionArray) and pa.types.is_large_string(arr._pa_array.type):
+            values = pa.array(arr).to_numpy(zero_copy_only=False)  # a chunked array: one object array, None for null
+        else:
+            values = s.to_numpy(dtype=object)
+            missing = pd.isna(values)
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+        cols[name] = values
+    return pd.DataFrame(cols, index=frame.index, dtype=object)
 
 
 def arrow_of(s: pd.Series):
