@@ -47,9 +47,12 @@ class Assigner:
 
     # ---- county ----
     def county_of(self, text: str | None) -> CountyHit:
-        if not text:
+        return self.county_of_key(self.catalog.key(text) if text else text)
+
+    def county_of_key(self, key: str | None) -> CountyHit:
+        """:meth:`county_of` for a text already turned into its key (:meth:`Catalog.keys`)."""
+        if not key:
             return CountyHit("empty")
-        key = self.catalog.key(text)
         hit = self._county_cache.get(key)
         if hit is None:
             if len(self._county_cache) > _CACHE_MAX:  # bounded memory on a million people
@@ -85,9 +88,12 @@ class Assigner:
 
     # ---- unit within a county ----
     def unit_in(self, text: str | None, county: str) -> UnitHit:
+        return self.unit_in_key(self.catalog.key(text) if text else text, county)
+
+    def unit_in_key(self, text: str | None, county: str) -> UnitHit:
+        """:meth:`unit_in` for a text already turned into its key."""
         if not text:
             return UnitHit("county_only")
-        text = self.catalog.key(text)
         key = (text, county)
         hit = self._unit_cache.get(key)
         if hit is None:
@@ -147,8 +153,10 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     rows = frame["_row"].to_numpy()
     handed = frame["handed_over"].to_numpy(bool)
     errors = frame["_error"].to_numpy(bool)
-    loc_cols = {f: frame[f].to_numpy(dtype=object) for f in a.location_order}
-    unit_text = frame[a.unit_field].to_numpy(dtype=object)
+    # every location text resolved once per distinct key, for the whole column
+    loc_fields = [*a.location_order, *([a.provincial_location_field] if a.provincial_location_field in frame else [])]
+    loc_hits = {f: _county_hits(assigner, frame[f].to_numpy(dtype=object)) for f in dict.fromkeys(loc_fields)}
+    unit_keys = cat.keys(frame[a.unit_field].to_numpy(dtype=object))
     prov = frame[a.provincial_pension_field].to_numpy(dtype=object) if a.provincial_pension_field in frame else np.full(n, None)
     party = frame["party_member"].to_numpy(dtype=object)
     rehired = frame["rehired"].to_numpy(dtype=object)
@@ -174,7 +182,7 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
         decided = None
         evidence = []
         for f in order:
-            hit = assigner.county_of(loc_cols[f][i] if f in loc_cols else frame[f].iat[i])
+            hit = loc_hits[f][i] if f in loc_hits else assigner.county_of(frame[f].iat[i])
             if hit.kind == "county":
                 decided = (f, hit)
                 break
@@ -195,7 +203,7 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
         out["county_code"][i], out["county_name"][i] = county.code, county.name
         out["rule"][i] = a.rule_names.get(f, f)
         evidence.append(f"{_label(f, pol, lang)}：{hit.term}")
-        uh = assigner.unit_in(unit_text[i], county.code)
+        uh = assigner.unit_in_key(unit_keys[i], county.code)
         if uh.kind == "ambiguous":
             out["status"][i] = "review"
             names = "、".join(f"{cat.units[c].name}" for c in uh.candidates)
@@ -234,6 +242,14 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     base["file_transfer"] = pd.Series(np.where(base["status"] == "assigned", frame["file_transfer"].to_numpy(bool), False)
                                       .astype(object), index=base.index, dtype=object)
     return base
+
+
+def _county_hits(assigner: Assigner, values: np.ndarray) -> list[CountyHit]:
+    """The county hit of every text of a column, each distinct key resolved once."""
+    keys = assigner.catalog.keys(values)
+    codes, uniques = pd.factorize(np.array(keys, dtype=object))
+    hits = [assigner.county_of_key(k) for k in uniques] + [CountyHit("empty")]  # code -1: blank
+    return [hits[c] for c in codes.tolist()]
 
 
 def _label(f: str, pol: Policy, lang: str) -> str:

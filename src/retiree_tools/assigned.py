@@ -215,11 +215,13 @@ def _numbers_as_text(values):
     arr = pa.array(values, type=pa.float64(), from_pandas=True)
     f = arr.to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
-        plain = np.isnan(f) | (f == 0) | ((np.abs(f) >= 1e-4) & (np.abs(f) < 1e15))
+        whole = np.floor(f) == f
+        # whole numbers print as integers; Arrow writes others as Python does below 1e9
+        plain = np.isnan(f) | (whole & (np.abs(f) < 1e15)) | (~whole & (np.abs(f) >= 1e-4) & (np.abs(f) < 1e9))
     if not plain.all():
         return None
-    arr = pc.if_else(pc.equal(arr, 0), pa.scalar(0.0), arr)  # -0.0 → "0", as int(-0.0) prints
-    return pc.cast(arr, pa.string())
+    as_int = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())  # -0.0 → "0", as int(-0.0) prints
+    return pc.if_else(pa.array(whole, mask=np.isnan(f)), as_int, pc.cast(arr, pa.string()))
 
 
 class AssignedWriter:

@@ -104,6 +104,21 @@ class Catalog:
         self.automaton()
         return _DIGITS.sub("#", text) if self._digit_free else text
 
+    def keys(self, values) -> list:
+        """:meth:`key` of every text of a column (None stays None), by Arrow in one pass."""
+        self.automaton()
+        values = list(values)
+        if not self._digit_free:
+            return values
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            arr = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            return [self.key(v) if isinstance(v, str) else v for v in values]
+        return pc.replace_substring_regex(arr, r"\p{Nd}+", "#").to_pylist()  # \p{Nd} is Python's \d
+
     def matches(self, text: str) -> list[tuple[int, Term]]:
         """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match
         inside a longer one is not reported (``广陵区`` hides ``广陵``). Cached per key."""
