@@ -223,7 +223,7 @@ def test_address_cache_key_folds_house_numbers_only_when_safe(tmp_path):
     assert cat.key("邗江区长春路8号") == "邗江区长春路8号"  # a term holds a digit: no folding
     assert [t.text for _, t in cat.matches("邗江区长春路8号")] == ["邗江区", "长春路8号"]
     texts = ["邗江区长春路8号", None, ""]
-    assert cat.keys(texts) == texts
+    assert list(cat.keys(texts)) == texts
 
 
 @settings(max_examples=100, deadline=None)
@@ -233,7 +233,7 @@ def test_column_keys_are_the_keys_of_each_text(tmp_path_factory, texts):
     from retiree_tools.catalog import load_catalog
 
     cat = load_catalog(write_catalog(tmp_path_factory.mktemp("k") / "c.csv"))
-    assert cat.keys(texts) == [cat.key(t) if t is not None else None for t in texts]
+    assert list(cat.keys(texts)) == [cat.key(t) if t is not None else None for t in texts]
 
 
 def test_catalogue_problem_rows_are_excel_rows(tmp_path):

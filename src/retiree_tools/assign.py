@@ -142,103 +142,151 @@ def _tx(key: str, lang: str, **kw) -> str:
     return (en if lang == "en" else zh).format(**kw)
 
 
+_DECIDED = ("status", "county_code", "county_name", "unit_code", "unit_name", "unit_level", "rule", "evidence",
+            "reason", "flags", "office_address", "contact_person", "contact_phone")
+
+
 def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int, list[str]]) -> pd.DataFrame:
-    """Decide every row of a validated people frame; return the assigned-file columns."""
+    """Decide every row of a validated people frame; return the assigned-file columns.
+
+    A decision depends only on what the locations and the address resolve to, so it is made
+    once per distinct combination (a few thousand in 100k people) and spread to its rows."""
     pol, cat, lang = assigner.policy, assigner.catalog, assigner.lang
     a = pol.assign
     n = len(frame)
-    out = {k: [None] * n for k in ("status", "county_code", "county_name", "unit_code", "unit_name", "unit_level",
-                                   "rule", "evidence", "reason", "flags", "party_org", "findings",
-                                   "office_address", "contact_person", "contact_phone")}
-    rows = frame["_row"].to_numpy()
+    out = {k: np.full(n, None, dtype=object) for k in (*_DECIDED, "party_org", "findings")}
+    rows = frame["_row"].to_numpy().tolist()
     handed = frame["handed_over"].to_numpy(bool)
     errors = frame["_error"].to_numpy(bool)
-    # every location text resolved once per distinct key, for the whole column
-    loc_fields = [*a.location_order, *([a.provincial_location_field] if a.provincial_location_field in frame else [])]
-    loc_hits = {f: _county_hits(assigner, frame[f].to_numpy(dtype=object)) for f in dict.fromkeys(loc_fields)}
-    unit_keys = cat.keys(frame[a.unit_field].to_numpy(dtype=object))
+    codes_of = [error_codes.get(int(r), []) for r in rows]
+    out["findings"][:] = [";".join(c) for c in codes_of]
+    # excluded by category (seed 004 第九条 …) and rejected for errors
+    excluded = np.flatnonzero(~handed)
+    out["status"][excluded] = "excluded"
+    out["reason"][excluded] = [r or "" for r in frame["exclusion_reason"].to_numpy(dtype=object)[excluded]]
+    rejected = np.flatnonzero(handed & errors)
+    out["status"][rejected] = "rejected"
+    out["reason"][rejected] = [_tx("rejected", lang, codes="、".join(dict.fromkeys(c for c in codes_of[i] if c)) or "?")
+                               for i in rejected.tolist()]
+    todo = np.flatnonzero(handed & ~errors)
+    if not len(todo):
+        return _assigned_frame(frame, out)
     prov = frame[a.provincial_pension_field].to_numpy(dtype=object) if a.provincial_pension_field in frame else np.full(n, None)
+    provincial = np.array([p is True for p in prov], dtype=bool)
+    loc_fields = list(dict.fromkeys([*a.location_order, *([a.provincial_location_field] if provincial.any() else [])]))
+    hits = {f: _county_hits(assigner, frame[f].to_numpy(dtype=object)[todo]) for f in loc_fields}
+    unit_keys = cat.keys(frame[a.unit_field].to_numpy(dtype=object)[todo])
+    # one key per row: the hits that decide (by identity: hits are shared through the caches) —
+    # the locations in the policy's order up to the first that names a county — and the address
+    # key when a county was found
+    prov_todo = provincial[todo]
+    keys = np.empty(len(todo), dtype=object)
+    keys[:] = _decision_keys(a.location_order, hits, unit_keys, prov_todo, a.provincial_location_field)
+    codes, uniques = pd.factorize(keys)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each combination
+    decided = [_decide(assigner, bool(provincial[todo[j]]), {f: hits[f][j] for f in loc_fields}, unit_keys[j])
+               for j in first.tolist()]
+    for k, name in enumerate(_DECIDED):
+        values = np.empty(len(uniques), dtype=object)
+        values[:] = [d[k] for d in decided]
+        out[name][todo] = values[codes]
+    # party organisation (seed 003 四): the unit's, or where rehired / long away people go
     party = frame["party_member"].to_numpy(dtype=object)
     rehired = frame["rehired"].to_numpy(dtype=object)
     away = frame["away_half_year"].to_numpy(dtype=object)
-    reasons = frame["exclusion_reason"].to_numpy(dtype=object)
-    headers = {f: pol.fields[f].header for f in a.location_order}
-    for i in range(n):
-        codes = error_codes.get(int(rows[i]), [])
-        out["findings"][i] = ";".join(codes)
-        flags: list[str] = []
-        if not handed[i]:
-            out["status"][i], out["reason"][i] = "excluded", reasons[i] or ""
-            continue
-        if errors[i]:
-            err = [c for c in codes if c]
-            out["status"][i] = "rejected"
-            out["reason"][i] = _tx("rejected", lang, codes="、".join(dict.fromkeys(err)) or "?")
-            continue
-        order = list(a.location_order)
-        if prov[i] is True:
-            order = [a.provincial_location_field]
-            flags.append("provincial_centre")
-        decided = None
-        evidence = []
-        for f in order:
-            hit = loc_hits[f][i] if f in loc_hits else assigner.county_of(frame[f].iat[i])
-            if hit.kind == "county":
-                decided = (f, hit)
-                break
-            if hit.kind == "city":
-                flags.append(f"{f}_city_level")
-            elif hit.kind == "ambiguous":
-                flags.append(f"{f}_ambiguous")
-            elif hit.kind == "outside":
-                flags.append(f"{f}_outside")
-        if decided is None:
-            out["status"][i] = "review"
-            out["flags"][i] = ";".join(flags)
-            key = "provincial_unresolved" if prov[i] is True else "no_location"
-            out["reason"][i] = _tx(key, lang, fields="、".join(headers[f] for f in order))
-            continue
-        f, hit = decided
-        county = cat.units[hit.county]
-        out["county_code"][i], out["county_name"][i] = county.code, county.name
-        out["rule"][i] = a.rule_names.get(f, f)
-        evidence.append(f"{_label(f, pol, lang)}：{hit.term}")
-        uh = assigner.unit_in_key(unit_keys[i], county.code)
-        if uh.kind == "ambiguous":
-            out["status"][i] = "review"
-            names = "、".join(f"{cat.units[c].name}" for c in uh.candidates)
-            out["reason"][i] = _tx("ambiguous_unit", lang, units=names)
-            flags.append("ambiguous_unit")
-            out["flags"][i] = ";".join(flags)
-            out["evidence"][i] = "；".join(evidence)
-            continue
-        if uh.kind == "unit":
-            unit = cat.units[uh.unit]
-            evidence.append(f"{_label(a.unit_field, pol, lang)}：{uh.term}")
+    for i in np.flatnonzero((out["status"] == "assigned") & np.array([p is True for p in party], dtype=bool)).tolist():
+        if rehired[i] is True:
+            out["party_org"][i] = a.party_rehired_destination
+        elif away[i] is True:
+            out["party_org"][i] = a.party_away_destination
         else:
-            unit = county
-            flag = "resides_elsewhere" if uh.kind == "elsewhere" else "unit_unresolved"
-            flags.append(flag)
-            out["reason"][i] = _tx(flag, lang)
-        out["status"][i] = "assigned"
-        out["unit_code"][i], out["unit_name"][i], out["unit_level"][i] = unit.code, unit.name, unit.level
-        out["office_address"][i], out["contact_person"][i], out["contact_phone"][i] = (
-            unit.office_address or county.office_address, unit.contact_person or county.contact_person,
-            unit.contact_phone or county.contact_phone)
-        out["evidence"][i] = "；".join(evidence)
-        out["flags"][i] = ";".join(flags)
-        if party[i] is True:
-            if rehired[i] is True:
-                out["party_org"][i] = a.party_rehired_destination
-            elif away[i] is True:
-                out["party_org"][i] = a.party_away_destination
-            else:
-                out["party_org"][i] = f"{unit.name}党组织"
-    result = pd.DataFrame(out, index=frame.index, dtype=object)
+            out["party_org"][i] = f"{out['unit_name'][i]}党组织"
+    return _assigned_frame(frame, out)
+
+
+def _decision_keys(order, hits: dict[str, list[CountyHit]], unit_keys, provincial: np.ndarray, prov_field: str) -> list:
+    """Per row, what its decision depends on (see _decide): the hits read in order up to the
+    first county, and the address key if one was found. Rows with equal keys decide alike."""
+    m = len(unit_keys)
+    ids = np.zeros((m, len(order)), dtype=np.int64)
+    found = np.zeros(m, dtype=bool)
+    for k, f in enumerate(order):
+        ids[~found, k] = [id(h) for h, done in zip(hits[f], found.tolist(), strict=True) if not done]
+        found |= np.array([h.kind == "county" for h in hits[f]], dtype=bool)
+    address = np.where(found, unit_keys, None)
+    out: list[tuple] = [(*i, u) for i, u in zip(ids.tolist(), address.tolist(), strict=True)]
+    for j in np.flatnonzero(provincial).tolist():  # their own order: the provincial field alone
+        h = hits[prov_field][j]
+        out[j] = ("provincial", id(h), unit_keys[j] if h.kind == "county" else None)
+    return out
+
+
+def _decide(assigner: Assigner, provincial: bool, hits: dict[str, CountyHit], unit_key) -> tuple:
+    """The decision for one combination of location hits and address key, as _DECIDED."""
+    pol, cat, lang = assigner.policy, assigner.catalog, assigner.lang
+    a = pol.assign
+    r = dict.fromkeys(_DECIDED)
+    flags: list[str] = []
+    order = list(a.location_order)
+    if provincial:
+        order = [a.provincial_location_field]
+        flags.append("provincial_centre")
+    found = None
+    for f in order:
+        hit = hits[f]
+        if hit.kind == "county":
+            found = (f, hit)
+            break
+        if hit.kind == "city":
+            flags.append(f"{f}_city_level")
+        elif hit.kind == "ambiguous":
+            flags.append(f"{f}_ambiguous")
+        elif hit.kind == "outside":
+            flags.append(f"{f}_outside")
+    if found is None:
+        r["status"] = "review"
+        r["flags"] = ";".join(flags)
+        key = "provincial_unresolved" if provincial else "no_location"
+        r["reason"] = _tx(key, lang, fields="、".join(pol.fields[f].header for f in order))
+        return tuple(r.values())
+    f, hit = found
+    county = cat.units[hit.county]
+    r["county_code"], r["county_name"] = county.code, county.name
+    r["rule"] = a.rule_names.get(f, f)
+    evidence = [f"{_label(f, pol, lang)}：{hit.term}"]
+    uh = assigner.unit_in_key(unit_key, county.code)
+    if uh.kind == "ambiguous":
+        r["status"] = "review"
+        r["reason"] = _tx("ambiguous_unit", lang, units="、".join(f"{cat.units[c].name}" for c in uh.candidates))
+        flags.append("ambiguous_unit")
+        r["flags"] = ";".join(flags)
+        r["evidence"] = "；".join(evidence)
+        return tuple(r.values())
+    if uh.kind == "unit":
+        unit = cat.units[uh.unit]
+        evidence.append(f"{_label(a.unit_field, pol, lang)}：{uh.term}")
+    else:
+        unit = county
+        flag = "resides_elsewhere" if uh.kind == "elsewhere" else "unit_unresolved"
+        flags.append(flag)
+        r["reason"] = _tx(flag, lang)
+    r["status"] = "assigned"
+    r["unit_code"], r["unit_name"], r["unit_level"] = unit.code, unit.name, unit.level
+    r["office_address"] = unit.office_address or county.office_address
+    r["contact_person"] = unit.contact_person or county.contact_person
+    r["contact_phone"] = unit.contact_phone or county.contact_phone
+    r["evidence"] = "；".join(evidence)
+    r["flags"] = ";".join(flags)
+    return tuple(r.values())
+
+
+def _assigned_frame(frame: pd.DataFrame, out: dict[str, np.ndarray]) -> pd.DataFrame:
     base = frame.rename(columns={"_file": "file", "_row": "row"})
-    for col in result.columns:
-        base[col] = result[col]
-    # the rest of ``base`` is objects already (check_chunk's as_objects, ``result``)
+    for col in ("status", "county_code", "county_name", "unit_code", "unit_name", "unit_level", "rule", "evidence",
+                "reason", "flags", "party_org", "findings", "office_address", "contact_person", "contact_phone"):
+        base[col] = pd.Series(out[col], index=frame.index, dtype=object)
+    # the rest of ``base`` is objects already (check_chunk's as_objects)
     base["file_transfer"] = pd.Series(np.where(base["status"] == "assigned", frame["file_transfer"].to_numpy(bool), False)
                                       .astype(object), index=base.index, dtype=object)
     return base
@@ -247,7 +295,7 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
 def _county_hits(assigner: Assigner, values: np.ndarray) -> list[CountyHit]:
     """The county hit of every text of a column, each distinct key resolved once."""
     keys = assigner.catalog.keys(values)
-    codes, uniques = pd.factorize(np.array(keys, dtype=object))
+    codes, uniques = pd.factorize(keys)
     hits = [assigner.county_of_key(k) for k in uniques] + [CountyHit("empty")]  # code -1: blank
     return [hits[c] for c in codes.tolist()]
 

@@ -104,10 +104,12 @@ class Catalog:
         self.automaton()
         return _DIGITS.sub("#", text) if self._digit_free else text
 
-    def keys(self, values) -> list:
+    def keys(self, values):
         """:meth:`key` of every text of a column (None stays None), by Arrow in one pass."""
+        import numpy as np
+
         self.automaton()
-        values = list(values)
+        values = np.asarray(values, dtype=object)
         if not self._digit_free:
             return values
         import pyarrow as pa
@@ -116,8 +118,9 @@ class Catalog:
         try:
             arr = pa.array(values, type=pa.string(), from_pandas=True)
         except (pa.ArrowTypeError, pa.ArrowInvalid):
-            return [self.key(v) if isinstance(v, str) else v for v in values]
-        return pc.replace_substring_regex(arr, r"\p{Nd}+", "#").to_pylist()  # \p{Nd} is Python's \d
+            return np.array([self.key(v) if isinstance(v, str) else v for v in values], dtype=object)
+        # \p{Nd} is Python's \d; nulls come back as None
+        return pc.replace_substring_regex(arr, r"\p{Nd}+", "#").to_numpy(zero_copy_only=False)
 
     def matches(self, text: str) -> list[tuple[int, Term]]:
         """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match

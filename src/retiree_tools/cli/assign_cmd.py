@@ -70,6 +70,7 @@ def assign(
 
     pol = load_policy(policy)
     cat = load_catalog(catalog, lang.value)
+    cat.automaton()  # built while the workbook is still being parsed
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
     result = AssignResult()
     writer = AssignedWriter(output, lang.value) if output is not None else None
