@@ -64,7 +64,7 @@ class Assigner:
         direct: list[tuple[int, str, str]] = []  # (position, county, term)
         via_units: dict[str, str] = {}
         city = False
-        for start, term in self.catalog.matches(text):
+        for start, term in self.catalog.matches(text, is_key=True):
             if term.names_county:
                 if term.county:
                     direct.append((start, term.county, term.text))
@@ -103,11 +103,11 @@ class Assigner:
         return hit
 
     def _unit_in(self, text: str, county: str) -> UnitHit:
-        where = self.county_of(text)
+        where = self.county_of_key(text)
         if where.kind == "county" and where.county != county:
             return UnitHit("elsewhere", term=where.term)
         best: list[tuple[int, int, str, str]] = []  # (specificity, term length, code, term)
-        for _start, term in self.catalog.matches(text):
+        for _start, term in self.catalog.matches(text, is_key=True):
             for spec, c in term.units_in.get(county, ()):
                 best.append((spec, len(term.text), c, term.text))
         if not best:
@@ -154,41 +154,47 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     pol, cat, lang = assigner.policy, assigner.catalog, assigner.lang
     a = pol.assign
     n = len(frame)
-    out = {k: np.full(n, None, dtype=object) for k in (*_DECIDED, "party_org", "findings")}
-    rows = frame["_row"].to_numpy().tolist()
+    out = {k: np.full(n, None, dtype=object) for k in (*_DECIDED, "party_org")}
+    rows = frame["_row"].to_numpy()
     handed = frame["handed_over"].to_numpy(bool)
     errors = frame["_error"].to_numpy(bool)
-    codes_of = [error_codes.get(int(r), []) for r in rows]
-    out["findings"][:] = [";".join(c) for c in codes_of]
+    # the error codes of the few rows that have any (rows ascend within a frame)
+    findings = np.full(n, "", dtype=object)
+    codes_of: dict[int, list[str]] = {}
+    if error_codes and n:
+        order = np.argsort(rows, kind="stable")
+        for r, c in error_codes.items():
+            k = int(np.searchsorted(rows, r, sorter=order))
+            if k < n and rows[order[k]] == r:
+                codes_of[int(order[k])] = c
+                findings[order[k]] = ";".join(c)
+    out["findings"] = findings
     # excluded by category (seed 004 第九条 …) and rejected for errors
     excluded = np.flatnonzero(~handed)
     out["status"][excluded] = "excluded"
     out["reason"][excluded] = [r or "" for r in frame["exclusion_reason"].to_numpy(dtype=object)[excluded]]
     rejected = np.flatnonzero(handed & errors)
     out["status"][rejected] = "rejected"
-    out["reason"][rejected] = [_tx("rejected", lang, codes="、".join(dict.fromkeys(c for c in codes_of[i] if c)) or "?")
+    out["reason"][rejected] = [_tx("rejected", lang, codes="、".join(dict.fromkeys(c for c in codes_of.get(i, []) if c)) or "?")
                                for i in rejected.tolist()]
     todo = np.flatnonzero(handed & ~errors)
     if not len(todo):
         return _assigned_frame(frame, out)
     prov = frame[a.provincial_pension_field].to_numpy(dtype=object) if a.provincial_pension_field in frame else np.full(n, None)
-    provincial = np.array([p is True for p in prov], dtype=bool)
-    loc_fields = list(dict.fromkeys([*a.location_order, *([a.provincial_location_field] if provincial.any() else [])]))
-    hits = {f: _county_hits(assigner, frame[f].to_numpy(dtype=object)[todo]) for f in loc_fields}
-    unit_keys = cat.keys(frame[a.unit_field].to_numpy(dtype=object)[todo])
-    # one key per row: the hits that decide (by identity: hits are shared through the caches) —
-    # the locations in the policy's order up to the first that names a county — and the address
-    # key when a county was found
-    prov_todo = provincial[todo]
-    keys = np.empty(len(todo), dtype=object)
-    keys[:] = _decision_keys(a.location_order, hits, unit_keys, prov_todo, a.provincial_location_field)
-    codes, uniques = pd.factorize(keys)
-    first = np.zeros(len(uniques), dtype=np.int64)
+    provincial = np.array([p is True for p in prov], dtype=bool)[todo]
+    fields = list(dict.fromkeys([*a.location_order, *([a.provincial_location_field] if provincial.any() else [])]))
+    keys = {f: cat.keys(frame[f].to_numpy(dtype=object)[todo]) for f in dict.fromkeys([*fields, a.unit_field])}
+    hits = {f: _county_hits(assigner, keys[f]) for f in fields}
+    unit_codes, unit_keys = pd.factorize(keys[a.unit_field])
+    codes = _decision_codes(a.location_order, hits, unit_codes, provincial, a.provincial_location_field)
+    ncomb = int(codes.max()) + 1
+    first = np.zeros(ncomb, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each combination
-    decided = [_decide(assigner, bool(provincial[todo[j]]), {f: hits[f][j] for f in loc_fields}, unit_keys[j])
+    decided = [_decide(assigner, bool(provincial[j]), {f: hits[f][1][hits[f][0][j]] for f in fields},
+                       unit_keys[unit_codes[j]] if unit_codes[j] >= 0 else None)
                for j in first.tolist()]
     for k, name in enumerate(_DECIDED):
-        values = np.empty(len(uniques), dtype=object)
+        values = np.empty(ncomb, dtype=object)
         values[:] = [d[k] for d in decided]
         out[name][todo] = values[codes]
     # party organisation (seed 003 四): the unit's, or where rehired / long away people go
@@ -205,21 +211,28 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     return _assigned_frame(frame, out)
 
 
-def _decision_keys(order, hits: dict[str, list[CountyHit]], unit_keys, provincial: np.ndarray, prov_field: str) -> list:
-    """Per row, what its decision depends on (see _decide): the hits read in order up to the
-    first county, and the address key if one was found. Rows with equal keys decide alike."""
-    m = len(unit_keys)
-    ids = np.zeros((m, len(order)), dtype=np.int64)
+def _decision_codes(order, hits: dict[str, tuple[np.ndarray, list[CountyHit]]], unit_codes: np.ndarray,
+                    provincial: np.ndarray, prov_field: str) -> np.ndarray:
+    """Per row, a code for what its decision depends on (see _decide): the hits read in the
+    policy's order up to the first that names a county, and the address when one did. Rows
+    with equal codes decide alike. Codes are dense, 0 … combinations - 1."""
+    m = len(unit_codes)
+    key = np.zeros(m, dtype=np.int64)
     found = np.zeros(m, dtype=bool)
-    for k, f in enumerate(order):
-        ids[~found, k] = [id(h) for h, done in zip(hits[f], found.tolist(), strict=True) if not done]
-        found |= np.array([h.kind == "county" for h in hits[f]], dtype=bool)
-    address = np.where(found, unit_keys, None)
-    out: list[tuple] = [(*i, u) for i, u in zip(ids.tolist(), address.tolist(), strict=True)]
-    for j in np.flatnonzero(provincial).tolist():  # their own order: the provincial field alone
-        h = hits[prov_field][j]
-        out[j] = ("provincial", id(h), unit_keys[j] if h.kind == "county" else None)
-    return out
+
+    def fold(key: np.ndarray, part: np.ndarray) -> np.ndarray:  # pairs of codes → dense codes
+        return pd.factorize(key * (int(part.max()) + 2) + (part + 1))[0].astype(np.int64)
+
+    for f in order:
+        codes, uniques = hits[f]
+        key = fold(key, np.where(found, -1, codes))
+        found |= np.array([h.kind == "county" for h in uniques] + [False])[codes]
+    if provincial.any():  # their own order: the provincial field alone
+        codes, uniques = hits[prov_field]
+        pfound = np.array([h.kind == "county" for h in uniques] + [False])[codes]
+        key = np.where(provincial, -2 - codes, key)  # negative: never equal to a non-provincial key
+        found = np.where(provincial, pfound, found)
+    return fold(key, np.where(found, unit_codes, -1))
 
 
 def _decide(assigner: Assigner, provincial: bool, hits: dict[str, CountyHit], unit_key) -> tuple:
@@ -292,12 +305,11 @@ def _assigned_frame(frame: pd.DataFrame, out: dict[str, np.ndarray]) -> pd.DataF
     return base
 
 
-def _county_hits(assigner: Assigner, values: np.ndarray) -> list[CountyHit]:
-    """The county hit of every text of a column, each distinct key resolved once."""
-    keys = assigner.catalog.keys(values)
+def _county_hits(assigner: Assigner, keys: np.ndarray) -> tuple[np.ndarray, list[CountyHit]]:
+    """(code per row, hit per code) of a column of keys (Catalog.keys): each distinct key
+    resolved once; a blank's code is -1, which picks the last hit (empty)."""
     codes, uniques = pd.factorize(keys)
-    hits = [assigner.county_of_key(k) for k in uniques] + [CountyHit("empty")]  # code -1: blank
-    return [hits[c] for c in codes.tolist()]
+    return codes, [assigner.county_of_key(k) for k in uniques] + [CountyHit("empty")]
 
 
 def _label(f: str, pol: Policy, lang: str) -> str:

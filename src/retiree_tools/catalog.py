@@ -122,10 +122,10 @@ class Catalog:
         # \p{Nd} is Python's \d; nulls come back as None
         return pc.replace_substring_regex(arr, r"\p{Nd}+", "#").to_numpy(zero_copy_only=False)
 
-    def matches(self, text: str) -> list[tuple[int, Term]]:
+    def matches(self, text: str, is_key: bool = False) -> list[tuple[int, Term]]:
         """Leftmost-longest matches of catalogue terms in ``text`` as (start, term): a match
         inside a longer one is not reported (``广陵区`` hides ``广陵``). Cached per key."""
-        key = self.key(text)
+        key = text if is_key else self.key(text)  # is_key: ``text`` is already what key() gives
         hit = self._matches.get(key)
         if hit is None:
             if len(self._matches) > 500_000:  # bound the cache on huge inputs
