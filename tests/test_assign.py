@@ -111,6 +111,33 @@ def test_each_rule_case(assigned):
             assert p["reason"], case
 
 
+def test_decisions_spread_to_every_row_of_a_shuffled_repeated_batch(tmp_path):
+    """assign decides once per combination of deciding inputs and spreads the decision to its
+    rows: with every case repeated three times in shuffled order (other house numbers, party
+    members among them) each row still gets its own case's result."""
+    import random
+    import re
+
+    rnd = random.Random(7)
+    order = [k for k in range(len(CASES)) for _ in range(3)]
+    rnd.shuffle(order)
+    rows = []
+    for i, k in enumerate(order, start=1):
+        kw = dict(CASES[k][0])
+        if "现居住地址" in kw:
+            kw["现居住地址"] = re.sub(r"\d+号", f"{rnd.randint(1, 999)}号", kw["现居住地址"])
+        rows.append(row(i, 是否党员=rnd.choice(["是", "否"]), **kw))
+    book = write_book(tmp_path / "mix.xlsx", rows)
+    r = run("assign", book, "--catalog", write_catalog(tmp_path / "c.csv"), "--format", "json", "-q")
+    people = json.loads(r.stdout)["people"]
+    assert len(people) == len(order)
+    for p, k, src in zip(people, order, rows, strict=True):
+        _, status, county, unit, rule, flags = CASES[k]
+        assert (p["status"], p["county_code"], p["unit_code"], p["rule"], p["flags"]) == (status, county, unit, rule, flags), CASES[k][0]
+        member = src[HEAD.index("是否党员")] == "是"
+        assert (p["party_org"] is not None) == (member and status == "assigned"), CASES[k][0]
+
+
 def test_json_summary_and_masking(assigned):
     d, book, cat, r = assigned
     doc = json.loads(r.stdout)
