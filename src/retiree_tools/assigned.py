@@ -169,34 +169,38 @@ def _text(v: object) -> str | None:
 
 def text_columns(frame: pd.DataFrame) -> list:
     """Each contract column of ``frame`` as an Arrow string array, formula-escaped (vectorised;
-    each distinct value converted once)."""
+    each distinct value converted once). Two columns at a time: most of the work is Arrow's
+    regular expressions, which release the GIL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(frame) < 10_000:
+        return [_text_column(frame, key) for key in KEYS]
+    with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-write") as pool:
+        return list(pool.map(lambda key: _text_column(frame, key), KEYS))
+
+
+def _text_column(frame: pd.DataFrame, key: str):
     import pyarrow as pa
 
     from .safeio import escape_formula_arrow
 
     n = len(frame)
-    out = []
-    for key in KEYS:
-        if key not in frame:
-            out.append(pa.nulls(n, pa.string()))
-            continue
-        col = frame[key]
-        values = col.to_numpy(dtype=object)
-        try:  # the common case, a column of texts and blanks: converted in C
-            out.append(escape_formula_arrow(pa.array(values, type=pa.string(), from_pandas=True)))
-            continue
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            pass
-        numbers = _numbers_as_text(values)
-        if numbers is not None:
-            out.append(numbers)
-            continue
-        # booleans and mixed columns: each distinct value converted once
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        texts = pa.array([_text(u) for u in uniques], type=pa.string())
-        arr = texts.take(pa.array(codes, mask=codes < 0)) if len(uniques) else pa.nulls(n, pa.string())
-        out.append(escape_formula_arrow(arr))
-    return out
+    if key not in frame:
+        return pa.nulls(n, pa.string())
+    col = frame[key]
+    values = col.to_numpy(dtype=object)
+    try:  # the common case, a column of texts and blanks: converted in C
+        return escape_formula_arrow(pa.array(values, type=pa.string(), from_pandas=True))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
+    numbers = _numbers_as_text(values)
+    if numbers is not None:
+        return numbers
+    # booleans and mixed columns: each distinct value converted once
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = pa.array([_text(u) for u in uniques], type=pa.string())
+    arr = texts.take(pa.array(codes, mask=codes < 0)) if len(uniques) else pa.nulls(n, pa.string())
+    return escape_formula_arrow(arr)
 
 
 def _numbers_as_text(values):
