@@ -45,8 +45,34 @@ def run() -> None:
 
     try:
         app()
-    except SystemExit:
-        raise
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
     except BaseException as exc:  # usage errors surface as click exceptions inside app()
         sys.stderr.write(f"retiree-tools: {exc}\n")
-        sys.exit(2)
+        code = 2
+    leave(code)
+
+
+def leave(code: object) -> None:
+    """End the process with ``code`` once stdout and stderr are flushed, without the
+    interpreter's teardown: freeing a 100k-row run's tables and findings object by object
+    takes ~0.2 s (validate 100k: 3.05 s → 2.82 s), and every output file is already closed
+    and renamed into place by then. RETIREE_TOOLS_DEBUG or a loaded coverage module keep the
+    normal exit (atexit handlers run)."""
+    import os
+    import sys
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    if os.environ.get("RETIREE_TOOLS_DEBUG") or "coverage" in sys.modules:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): nothing more to say there
+            pass
+    os._exit(code)
