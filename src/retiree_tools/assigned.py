@@ -173,7 +173,9 @@ def text_columns(frame: pd.DataFrame) -> list:
     regular expressions, which release the GIL."""
     from concurrent.futures import ThreadPoolExecutor
 
-    if len(frame) < 10_000:
+    from .checks import THREADS_FROM_ROWS
+
+    if len(frame) < THREADS_FROM_ROWS:
         return [_text_column(frame, key) for key in KEYS]
     with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-write") as pool:
         return list(pool.map(lambda key: _text_column(frame, key), KEYS))

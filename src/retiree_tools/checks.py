@@ -22,6 +22,7 @@ from .reader import MAX_CELL_CHARS
 
 __all__ = ["CallState", "FileContext", "as_objects", "check_chunk", "normalise_text"]
 
+THREADS_FROM_ROWS = 10_000  # chunks this long use a second thread (below, threads cost more than they save)
 _FOOTER = re.compile(r"^(合计|总计|小计|填表人|填报人|审核人|负责人|制表|单位负责人|经办人|联系人[:：]|备注[:：]|注[:：])")
 
 
@@ -96,7 +97,7 @@ class _Side:
         n_em, n_sub = Emitter(em.ctx, policy, em.rows, []), frame[number_keys].copy(deep=False)
         jobs = [(d_em, d_sub, lambda: check_dates(d_em, d_sub, policy, state)),
                 (n_em, n_sub, lambda: check_numbers(n_em, n_sub, policy))]
-        if len(frame) >= 10_000:
+        if len(frame) >= THREADS_FROM_ROWS:
             from concurrent.futures import ThreadPoolExecutor
 
             pool = ThreadPoolExecutor(1, thread_name_prefix="retiree-tools-checks")
@@ -129,7 +130,7 @@ def _normalised(raw: pd.DataFrame, indices: list[int], n: int) -> list[pd.Series
     def one(idx: int) -> pd.Series:
         return normalise_text(raw[idx]) if idx in raw else pd.Series([None] * n, dtype=object)
 
-    if n < 10_000 or len(indices) < 2:
+    if n < THREADS_FROM_ROWS or len(indices) < 2:
         return [one(i) for i in indices]
     with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-normalise") as pool:
         return list(pool.map(one, indices))
