@@ -136,7 +136,9 @@ def test_vectorised_id_parts_equal_scalar_checks(body, last):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text(), st.text(alphabet=" \t\u3000\u00a0\u200bＡ１ａ x-")), max_size=8))
+@given(st.lists(st.one_of(st.none(), st.text(), st.text(alphabet=" \t\u3000\u00a0\u200bＡ１ａ x-（）"),
+                          st.text(alphabet=[chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "a", "馬"], max_size=60)),
+                max_size=8))
 def test_arrow_normalisation_equals_python(values):
     import pyarrow as pa
 

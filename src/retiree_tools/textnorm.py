@@ -40,9 +40,8 @@ def normalise_arrow(arr):
     # one scan tells whether the column needs any work (most need none)
     if pc.any(pc.match_substring_regex(arr, f"{_RE2_FULLWIDTH}|{_RE2_ODD_SPACES}")).as_py():
         wide = pc.fill_null(pc.match_substring_regex(arr, _RE2_FULLWIDTH), False)
-        if pc.any(wide).as_py():  # few cells have full-width text: fold just those in Python
-            folded = pa.array([fold_width(v) for v in pc.filter(arr, wide).to_pylist()], type=arr.type)
-            arr = pc.replace_with_mask(arr, wide, folded)
+        if pc.any(wide).as_py():  # fold just the cells that have full-width text
+            arr = pc.replace_with_mask(arr, wide, _fold_width_arrow(pc.filter(arr, wide)))
         if pc.any(pc.match_substring_regex(arr, _RE2_ODD_SPACES)).as_py():
             arr = pc.replace_substring_regex(arr, _RE2_SPACES, " ")
             arr = pc.utf8_trim(arr, " ")
@@ -51,6 +50,22 @@ def normalise_arrow(arr):
         arr = pc.if_else(empty, pa.scalar(None, arr.type), arr)
     return arr
 
+
+
+def _fold_width_arrow(arr):
+    """:func:`fold_width` over an Arrow string array: one literal replacement per full-width
+    character that occurs (a handful — （ ） ０-９ …), all in Arrow; Python for a column with
+    very many different ones."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    only_wide = pc.replace_substring_regex(arr, f"[^{_RE2_FULLWIDTH[1:-1]}]+", "")
+    chars = set("".join(v for v in pc.unique(only_wide).to_pylist() if v))
+    if len(chars) > 32:
+        return pa.array([fold_width(v) if v is not None else None for v in arr.to_pylist()], type=arr.type)
+    for ch in sorted(chars):
+        arr = pc.replace_substring(arr, ch, fold_width(ch))
+    return arr
 
 
 def _fixed_point(t: str, step) -> str:
