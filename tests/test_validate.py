@@ -234,7 +234,8 @@ def test_number_typed_id_with_fitting_check_character_is_caught_in_a_numeric_col
 def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):
     """Big chunks are checked and written with a second thread (normalising, dates and
     numbers, the assigned file's columns): the findings, their order and the assigned file are
-    the same as on one thread. The bundled sample has errors of every kind."""
+    the same as on one thread, and the same whether assign's frames hold Python objects or
+    Arrow-backed text. The bundled sample has errors of every kind."""
     import pandas as pd
 
     from retiree_tools import checks
@@ -248,8 +249,11 @@ def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):
     for threshold in (10**9, 1):
         monkeypatch.setattr(checks, "THREADS_FROM_ROWS", threshold)
         report = validate_paths([sample], load_policy(None), Options(today=dt.date(2026, 11, 23)))
-        frames = list(iter_assigned([sample], cat, load_policy(None), Options(today=dt.date(2026, 11, 23))))
-        out = write_assigned(pd.concat(frames), tmp_path / f"a{threshold}.csv")
-        runs.append((report.to_dict(show_pii=True), out.read_bytes()))
+        written = []
+        for objects in (True, False):  # the CLI hands Arrow-backed frames to the writer
+            frames = list(iter_assigned([sample], cat, load_policy(None), Options(today=dt.date(2026, 11, 23)), objects=objects))
+            written.append(write_assigned(pd.concat(frames), tmp_path / f"a{threshold}{objects}.csv").read_bytes())
+        assert written[0] == written[1]
+        runs.append((report.to_dict(show_pii=True), written[0]))
     assert len({f["code"] for f in runs[0][0]["files"][0]["findings"]}) >= 10  # many kinds of finding
     assert runs[0] == runs[1]

@@ -172,7 +172,7 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     # excluded by category (seed 004 第九条 …) and rejected for errors
     excluded = np.flatnonzero(~handed)
     out["status"][excluded] = "excluded"
-    out["reason"][excluded] = [r or "" for r in frame["exclusion_reason"].to_numpy(dtype=object)[excluded]]
+    out["reason"][excluded] = [r or "" for r in frame["exclusion_reason"].to_numpy(dtype=object, na_value=None)[excluded]]
     rejected = np.flatnonzero(handed & errors)
     out["status"][rejected] = "rejected"
     out["reason"][rejected] = [_tx("rejected", lang, codes="、".join(dict.fromkeys(c for c in codes_of.get(i, []) if c)) or "?")
@@ -180,10 +180,10 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     todo = np.flatnonzero(handed & ~errors)
     if not len(todo):
         return _assigned_frame(frame, out)
-    prov = frame[a.provincial_pension_field].to_numpy(dtype=object) if a.provincial_pension_field in frame else np.full(n, None)
+    prov = frame[a.provincial_pension_field].to_numpy(dtype=object, na_value=None) if a.provincial_pension_field in frame else np.full(n, None)
     provincial = np.array([p is True for p in prov], dtype=bool)[todo]
     fields = list(dict.fromkeys([*a.location_order, *([a.provincial_location_field] if provincial.any() else [])]))
-    keys = {f: cat.keys(frame[f].to_numpy(dtype=object)[todo]) for f in dict.fromkeys([*fields, a.unit_field])}
+    keys = {f: cat.keys(frame[f].to_numpy(dtype=object, na_value=None)[todo]) for f in dict.fromkeys([*fields, a.unit_field])}
     hits = {f: _county_hits(assigner, keys[f]) for f in fields}
     unit_codes, unit_keys = pd.factorize(keys[a.unit_field])
     codes = _decision_codes(a.location_order, hits, unit_codes, provincial, a.provincial_location_field)
@@ -198,9 +198,9 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
         values[:] = [d[k] for d in decided]
         out[name][todo] = values[codes]
     # party organisation (seed 003 四): the unit's, or where rehired / long away people go
-    party = frame["party_member"].to_numpy(dtype=object)
-    rehired = frame["rehired"].to_numpy(dtype=object)
-    away = frame["away_half_year"].to_numpy(dtype=object)
+    party = frame["party_member"].to_numpy(dtype=object, na_value=None)
+    rehired = frame["rehired"].to_numpy(dtype=object, na_value=None)
+    away = frame["away_half_year"].to_numpy(dtype=object, na_value=None)
     for i in np.flatnonzero((out["status"] == "assigned") & np.array([p is True for p in party], dtype=bool)).tolist():
         if rehired[i] is True:
             out["party_org"][i] = a.party_rehired_destination
@@ -343,13 +343,15 @@ class AssignResult:
 
 
 def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy, opts: Options | None = None,
-                  result: AssignResult | None = None) -> Iterator[pd.DataFrame]:
-    """Validate and assign chunk by chunk; yield assigned-file frames in input order."""
+                  result: AssignResult | None = None, objects: bool = True) -> Iterator[pd.DataFrame]:
+    """Validate and assign chunk by chunk; yield assigned-file frames in input order.
+    ``objects=False`` leaves the text columns validate did not change Arrow-backed (missing
+    is ``pd.NA`` there, not None): cheaper when the frames only go to an AssignedWriter."""
     opts = opts or Options()
     assigner = Assigner(catalog, policy, opts.lang)
     result = result if result is not None else AssignResult()
     done: dict[int, int] = {}  # id(report) → findings already consumed
-    for report, frame in iter_people(paths, policy, opts, on_file=result.files.append):
+    for report, frame in iter_people(paths, policy, opts, on_file=result.files.append, objects=objects):
         start = done.get(id(report), 0)
         new = report.findings[start:]
         done[id(report)] = len(report.findings)
@@ -371,5 +373,5 @@ def person_json(out: pd.DataFrame) -> list[dict]:
         d["row"] = int(d["row"])
         d["flags"] = [x for x in (d["flags"] or "").split(";") if x]
         d["file_transfer"] = bool(d["file_transfer"])
-        recs.append({k: (None if isinstance(v, float) and v != v else v) for k, v in d.items()})
+        recs.append({k: (None if v is pd.NA or isinstance(v, float) and v != v else v) for k, v in d.items()})
     return recs

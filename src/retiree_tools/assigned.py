@@ -190,6 +190,9 @@ def _text_column(frame: pd.DataFrame, key: str):
     if key not in frame:
         return pa.nulls(n, pa.string())
     col = frame[key]
+    if isinstance(col.dtype, pd.ArrowDtype) and pa.types.is_string(col.dtype.pyarrow_dtype):
+        arr = pa.array(col.array)  # an Arrow text column from validate: no Python objects at all
+        return escape_formula_arrow(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
     values = col.to_numpy(dtype=object)
     try:  # the common case, a column of texts and blanks: converted in C
         return escape_formula_arrow(pa.array(values, type=pa.string(), from_pandas=True))

@@ -105,10 +105,9 @@ def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 
     cols = {}
     for name, s in frame.items():
-        arr = s.array
-        if isinstance(arr, pd.arrays.ArrowExtensionArray) and pa.types.is_string(arr._pa_array.type) \
-                or isinstance(arr, pd.arrays.ArrowExtensionArray) and pa.types.is_large_string(arr._pa_array.type):
-            values = pa.array(arr).to_numpy(zero_copy_only=False)  # a chunked array: one object array, None for null
+        if isinstance(s.dtype, pd.ArrowDtype) and (pa.types.is_string(s.dtype.pyarrow_dtype)
+                                                   or pa.types.is_large_string(s.dtype.pyarrow_dtype)):
+            values = pa.array(s.array).to_numpy(zero_copy_only=False)  # one object array, None for null
         else:
             values = s.to_numpy(dtype=object)
             missing = pd.isna(values)

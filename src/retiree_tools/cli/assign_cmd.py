@@ -77,7 +77,7 @@ def assign(
     people: list[dict] = []
     attention: list[dict] = []
     try:
-        for out in iter_assigned(files, cat, pol, opts, result):
+        for out in iter_assigned(files, cat, pol, opts, result, objects=False):
             if writer is not None:
                 writer.write(out)
             if fmt is Fmt.json:
