@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
+from .checks_base import arrow_of
 from .findings import FileReport
 from .policy import Policy
 from .validate import Options, iter_people
@@ -151,6 +152,8 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
 
     A decision depends only on what the locations and the address resolve to, so it is made
     once per distinct combination (a few thousand in 100k people) and spread to its rows."""
+    import pyarrow as pa
+
     pol, cat, lang = assigner.policy, assigner.catalog, assigner.lang
     a = pol.assign
     n = len(frame)
@@ -183,7 +186,8 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     prov = frame[a.provincial_pension_field].to_numpy(dtype=object, na_value=None) if a.provincial_pension_field in frame else np.full(n, None)
     provincial = np.array([p is True for p in prov], dtype=bool)[todo]
     fields = list(dict.fromkeys([*a.location_order, *([a.provincial_location_field] if provincial.any() else [])]))
-    keys = {f: cat.keys(frame[f].to_numpy(dtype=object, na_value=None)[todo]) for f in dict.fromkeys([*fields, a.unit_field])}
+    taken = pa.array(todo)
+    keys = {f: cat.keys(arrow_of(frame[f]).take(taken)) for f in dict.fromkeys([*fields, a.unit_field])}
     hits = {f: _county_hits(assigner, keys[f]) for f in fields}
     unit_codes, unit_keys = pd.factorize(keys[a.unit_field])
     codes = _decision_codes(a.location_order, hits, unit_codes, provincial, a.provincial_location_field)

@@ -105,20 +105,25 @@ class Catalog:
         return _DIGITS.sub("#", text) if self._digit_free else text
 
     def keys(self, values):
-        """:meth:`key` of every text of a column (None stays None), by Arrow in one pass."""
+        """:meth:`key` of every text of a column (an Arrow string array or a sequence; blanks
+        come back as None), by Arrow in one pass."""
         import numpy as np
-
-        self.automaton()
-        values = np.asarray(values, dtype=object)
-        if not self._digit_free:
-            return values
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        try:
-            arr = pa.array(values, type=pa.string(), from_pandas=True)
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            return np.array([self.key(v) if isinstance(v, str) else v for v in values], dtype=object)
+        self.automaton()
+        if isinstance(values, pa.Array):  # an Arrow text column: stays in Arrow
+            if not self._digit_free:
+                return values.to_numpy(zero_copy_only=False)
+            arr = values
+        else:
+            values = np.asarray(values, dtype=object)
+            if not self._digit_free:
+                return values
+            try:
+                arr = pa.array(values, type=pa.string(), from_pandas=True)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                return np.array([self.key(v) if isinstance(v, str) else v for v in values], dtype=object)
         # \p{Nd} is Python's \d; nulls come back as None
         return pc.replace_substring_regex(arr, r"\p{Nd}+", "#").to_numpy(zero_copy_only=False)
 
