@@ -16,9 +16,11 @@ from .textnorm import normalise_arrow
 
 @dataclass
 class CallState:
-    """What one call remembers across chunks and files: ID → (file, row) of first sight."""
+    """What one call remembers across chunks and files: where each ID was first seen (the
+    file's label by its index in ``seen_labels``, and the row, packed into one int)."""
 
-    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    seen_ids: dict[str, int] = field(default_factory=dict)  # ID → label index << 32 | row
+    seen_labels: list[str] = field(default_factory=list)
     today: date = field(default_factory=date.today)
 
 

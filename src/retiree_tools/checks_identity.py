@@ -3,6 +3,7 @@ dates, their agreement with the ID, and the statutory retirement age."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,16 +97,22 @@ def _duplicates(em: Emitter, state: CallState, ctx: FileContext, arr: np.ndarray
     pos_ok = np.flatnonzero(ok)
     if not len(pos_ok):
         return
+    labels = state.seen_labels
+    if not labels or labels[-1] != ctx.label:
+        labels.append(ctx.label)
+    here = (len(labels) - 1) << 32
     codes, uniq = pd.factorize(arr[pos_ok])
     _, first_at = np.unique(codes, return_index=True)  # where each distinct ID first occurs here
     uniq = uniq.tolist() if hasattr(uniq, "tolist") else list(uniq)
-    prior = [seen.get(k) for k in uniq]
-    first_rows = em.rows[pos_ok[first_at]].tolist()
-    seen.update((k, (ctx.label, r)) for k, r, p in zip(uniq, first_rows, prior, strict=True) if p is None)
-    dup = (np.arange(len(pos_ok)) != first_at[codes]) | np.array([p is not None for p in prior], bool)[codes]
+    prior = np.array(list(map(seen.get, uniq)), dtype=object)
+    before = prior != None  # noqa: E711 - elementwise
+    first_rows = em.rows[pos_ok[first_at]].astype(np.int64)
+    seen.update(zip(itertools.compress(uniq, ~before), (here + first_rows[~before]).tolist(), strict=True))
+    dup = (np.arange(len(pos_ok)) != first_at[codes]) | before[codes]
     where = []
     for c in codes[dup].tolist():
-        label, row = prior[c] or (ctx.label, first_rows[c])
+        packed = prior[c] if before[c] else here + int(first_rows[c])
+        label, row = labels[packed >> 32], packed & 0xFFFFFFFF
         row_ref = f"row {row}" if ctx.lang == "en" else f"第 {row} 行"
         where.append(row_ref if label == ctx.label else f"{label} {row_ref}")
     pos = pos_ok[dup]
