@@ -37,7 +37,8 @@ class Finding(BaseModel):
     pii: str | None = Field(default=None, exclude=True)  # kind of personal data in `value`
 
     def to_dict(self, show_pii: bool = False) -> dict:
-        d = self.model_dump(include={"code", "severity", "row", "column", "header", "field", "value", "message"})
+        d = {"code": self.code, "severity": self.severity, "row": self.row, "column": self.column,
+             "header": self.header, "field": self.field, "value": self.value, "message": self.message}
         if not show_pii and self.pii and self.value:
             masked = mask_value(self.pii, self.value)
             d["value"] = masked
