@@ -139,8 +139,10 @@ def test_nothing_leaks_and_nothing_outside_is_opened(matrix, corpus):
     allowed = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, ROOT / "src", SAMPLES, d,
                                             tempfile.gettempdir(), "/dev", "/proc", "/sys")]
     failures = []
+    audited = 0
     for case, _role, label, out, r in matrix:
         where = f"{case.name} [{label}]"
+        audited += any(os.path.realpath(p).startswith(os.path.realpath(d)) for p, _ in r.opened)
         if PASSWD_MARK in r.stdout or PASSWD_MARK in r.stderr:
             failures.append(f"{where}: /etc/passwd content on the terminal")
         for p in _outputs(out):
@@ -153,6 +155,7 @@ def test_nothing_leaks_and_nothing_outside_is_opened(matrix, corpus):
         if r.network:
             failures.append(f"{where}: network {r.network[:2]}")
     assert not failures, "\n".join(failures[:40])
+    assert audited > len(matrix) // 2  # the audit saw the runs open their corpus files
 
 
 def test_bounds_are_enforced_and_modest(matrix, tmp_path):

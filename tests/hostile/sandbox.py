@@ -77,16 +77,18 @@ def _child(req: dict) -> None:
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", write_through=True)
         os.environ.clear()
         os.environ.update(req["env"])
-        opened: list = []
-        network: list = []
+        # the audit is written as it happens, one JSON line per event: the CLI ends its process
+        # with os._exit (no teardown), so nothing after run() would ever be reached
+        audit = open(req["audit"], "w", encoding="utf-8", buffering=1)  # noqa: SIM115 - lives as long as the child
+        audit.write(json.dumps(["start"]) + "\n")
 
         def hook(event: str, args: tuple) -> None:
             if event == "open":
                 path = args[0]
                 if isinstance(path, bytes | str) and path:
-                    opened.append([os.fsdecode(path), str(args[1]) if len(args) > 1 else ""])
+                    audit.write(json.dumps(["open", os.fsdecode(path), str(args[1]) if len(args) > 1 else ""]) + "\n")
             elif event.startswith(("socket.", "urllib.", "http.")):
-                network.append([event, repr(args)[:200]])
+                audit.write(json.dumps(["net", event, repr(args)[:200]]) + "\n")
 
         sys.addaudithook(hook)
         sys.argv = ["retiree-tools", *req["argv"]]
@@ -97,8 +99,6 @@ def _child(req: dict) -> None:
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        with open(req["audit"], "w", encoding="utf-8") as fh:  # recorded too; filtered by the reader
-            json.dump({"opened": opened, "network": network}, fh)
     except BaseException:  # noqa: BLE001 - a harness failure must show, never pass silently
         import traceback
 
@@ -214,11 +214,9 @@ class Sandbox:
         out = []
         for req in reqs:
             msg = results[req["id"]]
-            audit = {"opened": [], "network": []}
-            if os.path.exists(req["audit"]):
-                audit = json.loads(Path(req["audit"]).read_text(encoding="utf-8"))
+            opened, network = _audit(req["audit"])
             out.append(Result(req["argv"], msg["rc"], msg["signal"], msg["timed_out"], msg["seconds"], msg["maxrss_mb"],
-                              _read(req["stdout"]), _read(req["stderr"]), audit["opened"], audit["network"]))
+                              _read(req["stdout"]), _read(req["stderr"]), opened, network))
         return out
 
     def run(self, *argv: object, **kw) -> Result:
@@ -231,6 +229,23 @@ class Sandbox:
                 self.proc.wait(timeout=TIME_LIMIT + 10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def _audit(path: str) -> tuple[list[list], list[list]]:
+    """The child's audit log: files opened, network events. A missing log is an error (a run
+    must never pass the "nothing outside is opened" test by not reporting)."""
+    opened: list[list] = []
+    network: list[list] = []
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines or json.loads(lines[0]) != ["start"]:
+        raise RuntimeError(f"no audit log from the child: {path}")
+    for line in lines[1:]:
+        try:
+            event = json.loads(line)
+        except ValueError:  # the last line of a child killed mid-write
+            continue
+        (opened if event[0] == "open" else network).append(event[1:])
+    return opened, network
 
 
 def _read(path: str) -> str:
