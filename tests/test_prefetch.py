@@ -153,3 +153,34 @@ def test_prefetch_takes_the_named_sheet(tmp_path):
     report = validate_paths([path], load_policy(None), Options(sheet="移交名单"))
     assert "sheet" in inputs._head.taken
     assert report.files[0].people == 4 and report.files[0].sheet == "移交名单"
+
+
+def test_speculation_knows_every_option_that_takes_a_value():
+    """inputs.speculate reads the command line before typer does: every option of validate
+    and assign that takes a value must be in its list, or that value would pass for the input."""
+    import typer.main
+
+    from retiree_tools.cli.main import app
+
+    group = typer.main.get_command(app)
+    valued = set()
+    for name in ("validate", "assign"):
+        for param in group.commands[name].params:
+            if getattr(param, "is_flag", False) or param.param_type_name != "option" or param.count:
+                continue
+            valued.update(o for o in param.opts + param.secondary_opts if o.startswith("-"))
+    assert valued <= inputs.VALUED_OPTIONS, valued - inputs.VALUED_OPTIONS
+
+
+def test_speculation_prefetches_the_input_named_and_the_command_reuses_it(tmp_path):
+    path = _people(tmp_path, 3)
+    other = _people(tmp_path, 2, "catalog.xlsx")
+    inputs.speculate(["assign", "--catalog", str(other), "-o", "out.csv", "--sheet=移交名单", str(path), "-q"])
+    head = inputs._head
+    assert head is not None and head.key == inputs._key(path) and head.sheet == "移交名单"
+    inputs.prefetch([path], "移交名单")
+    assert inputs._head is head  # the same work, not started twice
+    inputs.speculate(["validate", "--help", str(path)])
+    assert inputs._head is head  # --help: nothing to do
+    inputs.prefetch([other], None)
+    assert inputs._head is not head and inputs._head.key == inputs._key(other)

@@ -1,5 +1,5 @@
 """`python -m retiree_tools` runs the command line."""
 
-from retiree_tools.cli.main import run
+from retiree_tools.cli import run
 
 run()

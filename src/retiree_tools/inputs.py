@@ -80,11 +80,13 @@ def prefetch(files: list[Path], sheet: str | None = None) -> None:
     (``sheet``, or the first one) in the background. Never raises: what goes wrong is kept
     and raised where the file is opened for real."""
     global _head
+    p = files[0] if files else None
+    key = _key(p) if p is not None else None
+    if _head is not None and key is not None and _head.key == key and _head.sheet == sheet and not _head.taken:
+        return  # already under way (speculate)
     _head = None
     if not files or os.environ.get("RETIREE_TOOLS_NO_PREFETCH"):
         return
-    p = files[0]
-    key = _key(p)
     if key is None or not 0 < key[1] <= MAX_FILE_BYTES or p.suffix.lower() not in (".xlsx", ".xlsm"):
         return
     try:
@@ -115,6 +117,40 @@ def prefetch(files: list[Path], sheet: str | None = None) -> None:
 
     head.thread = threading.Thread(target=parse, name="retiree-tools-prefetch", daemon=True)
     head.thread.start()
+
+
+# options of validate and assign that take a value (a test keeps this list complete)
+VALUED_OPTIONS = frozenset({"--sheet", "--enterprise", "--credit-code", "--annotate", "--max-rows", "--policy",
+                            "--lang", "--format", "--catalog", "--output", "-o"})
+
+
+def speculate(args: list[str]) -> None:
+    """Called with the command line before typer is even imported: for ``validate`` and
+    ``assign``, prefetch the first input named (and ``--sheet``), so that the parse overlaps
+    the ~0.1 s typer, click and pydantic take to start. The command calls :func:`prefetch`
+    again with what typer parsed; a wrong guess only costs the work done in vain."""
+    try:
+        if not args or args[0] not in ("validate", "assign") or "--help" in args:
+            return
+        sheet, first = None, None
+        rest = iter(args[1:])
+        for a in rest:
+            if a == "--":
+                first = next(rest, None)
+                break
+            if a.startswith("-") and a != "-":
+                name, eq, value = a.partition("=")
+                if name in VALUED_OPTIONS and not eq:
+                    value = next(rest, "")
+                if name == "--sheet":
+                    sheet = value
+                continue
+            first = first or a
+        if first:
+            prefetch(expand_paths([first])[:1], sheet)
+    except Exception:  # noqa: BLE001 - only a head start: the command does it all properly
+        global _head
+        _head = None
 
 
 def _mine(p: Path) -> _Head | None:

@@ -1,1 +1,20 @@
-"""The command-line interface: thin typer commands over the library."""
+"""The command-line interface: thin typer commands over the library.
+
+:func:`run` is the console-script entry point. It is here, in a module that imports nothing
+heavy, so that ``validate`` and ``assign`` can start on the first workbook
+(:func:`retiree_tools.inputs.speculate`) before typer, click and the commands load.
+"""
+
+from __future__ import annotations
+
+
+def run() -> None:
+    """Console-script entry point: see :func:`retiree_tools.cli.main.run`."""
+    import sys
+
+    from ..inputs import speculate
+
+    speculate(sys.argv[1:])
+    from .main import run as main_run
+
+    main_run()
