@@ -298,3 +298,39 @@ def test_int_columns_are_written_as_digits():
 
     assert _numbers_as_text(np.array([3, None, 10**12], dtype=object)).to_pylist() == ["3", None, "1000000000000"]
     assert _numbers_as_text(np.array([True, False], dtype=object)) is None
+
+
+def test_assigned_xlsx_holds_what_the_csv_holds(tmp_path, monkeypatch):
+    """The xlsx is assembled from xlsxwriter's layout and row XML built by Arrow, in slices:
+    read back it equals the csv; text stays text (IDs, accounts), escaping and spaces survive,
+    the row number is a number, the header is bold and frozen with a filter over every row."""
+    import pandas as pd
+
+    from retiree_tools import assigned
+    from retiree_tools.assigned import KEYS, read_assigned, write_assigned
+
+    monkeypatch.setattr(assigned, "XML_SLICE_ROWS", 3)  # several slices for 8 rows
+    odd = ["A&B <c> \"d\"", " lead", "trail\u3000", "=SUM(A1)", "+86 138", "普通", None, "x" * 300]
+    frame = pd.DataFrame({k: [None] * 8 for k in KEYS})
+    frame["file"] = "in.xlsx"
+    frame["row"] = list(range(4, 12))
+    frame["name"] = odd
+    frame["id_number"] = [make_id("321002", "19550315", i, True) for i in range(8)]
+    frame["bank_account"] = ["6222020200112233445"] * 8
+    frame["pension"] = [3200.5, 3200.0, None, 1, 2, 3, 4, 5]
+    frame["status"] = "assigned"
+    frame["party_member"] = [True, False] * 4
+    csv_out = write_assigned(frame, tmp_path / "a.csv")
+    xlsx_out = write_assigned(frame, tmp_path / "a.xlsx")
+    a, b = read_assigned([xlsx_out]), read_assigned([csv_out])
+    assert a.equals(b)
+    assert a["name"].tolist()[:6] == ["A&B <c> \"d\"", " lead", "trail\u3000", "=SUM(A1)", "+86 138", "普通"]
+    ws = openpyxl.load_workbook(xlsx_out).active
+    assert ws["E2"].value == "A&B <c> \"d\"" and ws["E3"].value == " lead" and ws["E5"].value == "'=SUM(A1)"
+    assert ws["B2"].value == 4 and ws["B2"].data_type == "n"
+    id_col = KEYS.index("id_number") + 1
+    assert ws.cell(2, id_col).data_type == "s" and ws.cell(2, id_col).number_format == "@"
+    assert ws["A1"].font.b and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AP9"
+    assert ws.max_row == 9 and ws.cell(8, 5).value is None  # the blank name: no cell
+    assert write_assigned(frame, tmp_path / "b.xlsx").read_bytes() == xlsx_out.read_bytes()
+    assert not list(tmp_path.glob(".*.rows"))  # the rows file is gone

@@ -9,6 +9,11 @@ and ``findings`` are codes joined with ``;``; yes/no columns hold 是/否.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
+import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -257,18 +262,12 @@ class AssignedWriter:
             self._csv = None
             self._pacsv = pacsv
         else:
-            from .xlsxout import xlsxwriter_workbook
-
-            self._wb = xlsxwriter_workbook(self._tmp, constant_memory=True)
-            self._ws = self._wb.add_worksheet("分配结果" if lang != "en" else "Assignments")
-            bold = self._wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-            text = self._wb.add_format({"num_format": "@"})
-            for j in range(len(KEYS)):
-                wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
-                self._ws.set_column(j, j, 22 if wide else 12, text)
-            for j, h in enumerate(headers(lang)):
-                self._ws.write_string(0, j, h, bold)
-            self._ws.freeze_panes(1, 0)
+            # the people's rows go, as sheet XML, to a file beside the output; close() puts them
+            # into the workbook xlsxwriter lays out around them (header, widths, filter)
+            self._sheet_name = "分配结果" if lang != "en" else "Assignments"
+            fd, rows_path = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".rows", dir=self.path.parent)
+            self._rows_path = Path(rows_path)
+            self._rows = os.fdopen(fd, "wb")
 
     def write(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -280,17 +279,10 @@ class AssignedWriter:
                 opts = self._pacsv.WriteOptions(include_header=True, quoting_style="needed")
                 self._csv = self._pacsv.CSVWriter(self._fh, table.schema, write_options=opts)
             self._csv.write_table(table)
-        else:
-            ws = self._ws
-            lists = [c.to_pylist() for c in columns]
-            for i, row in enumerate(zip(*lists, strict=True), start=self.rows + 1):
-                for j, v in enumerate(row):
-                    if v is None:
-                        continue
-                    if j == 1 and v.isdigit():
-                        ws.write_number(i, j, int(v))
-                    else:
-                        ws.write_string(i, j, v)
+        else:  # in slices: the XML of a slice is ~40× its people's text, kept small
+            for start in range(0, len(frame), XML_SLICE_ROWS):
+                piece = [c.slice(start, XML_SLICE_ROWS) for c in columns]
+                self._rows.write(rows_xml(piece, self.rows + 2 + start, _text_style()))
         self.rows += len(frame)
 
     def close(self) -> Path:
@@ -300,17 +292,138 @@ class AssignedWriter:
             self._csv.close()
             self._fh.close()
         else:
-            self._ws.autofilter(0, 0, max(self.rows, 1), len(KEYS) - 1)
-            self._wb.close()
+            self._rows.close()
+            try:
+                self._assemble()
+            finally:
+                self._rows_path.unlink(missing_ok=True)
         self._ctx.__exit__(None, None, None)
         return self.path
+
+    def _assemble(self) -> None:
+        """The workbook: xlsxwriter lays out the header row, column widths and text format,
+        frozen header and filter for ``rows`` people; the rows file goes into its sheet XML."""
+        import zipfile
+
+        members = _layout(self._sheet_name, self._headers, self.rows)
+        last = _column_letters(len(KEYS) - 1)
+        with zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+            for name, data in members:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                if name != "xl/worksheets/sheet1.xml":
+                    out.writestr(info, data)
+                    continue
+                xml = data.decode("utf-8")
+                if _column_style(xml) != _text_style() or "</sheetData>" not in xml:
+                    raise RuntimeError("assigned.xlsx: unexpected sheet layout from xlsxwriter")
+                xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}{self.rows + 1}"/>', xml, count=1)
+                head, tail = xml.split("</sheetData>", 1)
+                with out.open(info, "w", force_zip64=True) as part, open(self._rows_path, "rb") as rows:
+                    part.write(head.encode("utf-8"))
+                    shutil.copyfileobj(rows, part, 1 << 20)
+                    part.write(("</sheetData>" + tail).encode("utf-8"))
 
     def abort(self, exc: BaseException) -> None:
         with contextlib.suppress(Exception):
             if self.suffix == ".csv":
                 self._fh.close()
+            else:
+                self._rows.close()
+                self._rows_path.unlink(missing_ok=True)
         with contextlib.suppress(BaseException):
             self._ctx.__exit__(type(exc), exc, exc.__traceback__)
+
+
+def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, bytes]]:
+    """The zip members of an assigned workbook of ``rows`` people as xlsxwriter lays it out
+    (header, widths, text format, frozen header, filter), with no people in it."""
+    import io
+    import zipfile
+
+    from .xlsxout import xlsxwriter_workbook
+
+    buf = io.BytesIO()
+    wb = xlsxwriter_workbook(buf)
+    wb.in_memory = True
+    ws = wb.add_worksheet(sheet_name)
+    bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    for j in range(len(KEYS)):
+        wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
+        ws.set_column(j, j, 22 if wide else 12, text)
+    for j, h in enumerate(header):
+        ws.write_string(0, j, h, bold)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def _column_style(sheet_xml: str) -> str | None:
+    m = re.search(r'<col [^>]*style="(\d+)"', sheet_xml)
+    return m.group(1) if m else None
+
+
+@functools.lru_cache(maxsize=1)
+def _text_style() -> str:
+    """The cell style xlsxwriter gives the columns' text format (the people's cells use it)."""
+    members = dict(_layout("x", KEYS, 1))
+    style = _column_style(members["xl/worksheets/sheet1.xml"].decode("utf-8"))
+    if style is None:
+        raise RuntimeError("assigned.xlsx: no column style in xlsxwriter's layout")
+    return style
+
+
+# Python's \s (str.isspace) for RE2: a text starting or ending with one keeps its spaces in Excel
+_RE2_EDGE_SPACE = ("^[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"
+                   "\\x{202f}\\x{205f}\\x{3000}]|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}"
+                   "\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]$")
+
+
+def _column_letters(index: int) -> str:
+    from .findings import column_letter
+
+    return column_letter(index)
+
+
+XML_SLICE_ROWS = 20_000
+
+
+def rows_xml(columns: list, first_row: int, style: str) -> bytes | memoryview:
+    """The ``<row>`` XML of the assigned file's rows, built by Arrow column by column (no
+    Python per cell), in the form xlsxwriter writes in constant-memory mode: inline strings,
+    XML-escaped, ``xml:space="preserve"`` for a text with a space at either end; the row
+    number column as a number. Blank cells are left out."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(columns[0])
+    rn = pc.cast(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)), pa.string())
+    parts: list = ['<row r="', rn, '">']
+    for j, col in enumerate(columns):
+        letter = _column_letters(j)
+        if j == 1:  # 行号: a number when it is one
+            digits = pc.fill_null(pc.match_substring_regex(col, r"^\d+$"), False)
+            number = pc.binary_join_element_wise(f'<c r="{letter}', rn, f'" s="{style}"><v>', col, "</v></c>", "")
+        esc = pc.replace_substring(pc.replace_substring(pc.replace_substring(col, "&", "&amp;"), "<", "&lt;"), ">", "&gt;")
+        edge = pc.fill_null(pc.match_substring_regex(col, _RE2_EDGE_SPACE), False)
+        open_t = pc.if_else(edge, pa.scalar('<is><t xml:space="preserve">'), pa.scalar("<is><t>"))
+        cell = pc.binary_join_element_wise(f'<c r="{letter}', rn, f'" s="{style}" t="inlineStr">', open_t, esc,
+                                           "</t></is></c>", "")
+        if j == 1:
+            cell = pc.if_else(digits, number, cell)
+        parts.append(pc.fill_null(cell, ""))
+    parts.append("</row>")
+    rows = pc.binary_join_element_wise(*parts, "")
+    if n == 0:
+        return b""
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32 if rows.type == pa.string() else np.int64)
+    start, end = offsets[rows.offset], offsets[rows.offset + n]
+    return memoryview(rows.buffers()[2])[start:end]  # the rows one after another, not copied
 
 
 def write_assigned(frame: pd.DataFrame, path: str | Path, lang: str = "zh") -> Path:
