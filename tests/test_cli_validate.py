@@ -195,3 +195,16 @@ def test_log_output_is_laid_out_wide_without_a_terminal(dirty):
     assert any("与身份证号码（男）不一致" in line for line in lines)  # the whole message on one line
     narrow = subprocess.run([*EXE, "validate", str(dirty)], capture_output=True, text=True, env={**env, "COLUMNS": "80"}, timeout=120)
     assert max(map(len, narrow.stderr.splitlines())) <= 80
+
+
+def test_closed_stdout_pipe_ends_quietly(dirty):
+    """`validate … --format json | head`: when the reader of stdout goes away the command stops
+    with 141 (as a tool stopped by SIGPIPE), without an "internal error" or a traceback."""
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("RETIREE_TOOLS_DEBUG", None)
+    p = subprocess.Popen([*EXE, "validate", str(dirty), "--format", "json"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    p.stdout.close()  # nobody reads
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 141
+    assert b"internal error" not in err and b"Traceback" not in err

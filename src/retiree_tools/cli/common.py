@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -102,6 +103,17 @@ def fatal_lines(report_files, codes: set[str]) -> None:
                 sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
 
 
+EXIT_PIPE = 141  # 128 + SIGPIPE
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that nothing more is written to the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def guarded(fn: F) -> F:
     """Turn library errors into one-line messages and exit 2; never a traceback (set
     RETIREE_TOOLS_DEBUG=1 to see one)."""
@@ -121,6 +133,9 @@ def guarded(fn: F) -> F:
         except KeyboardInterrupt:
             sys.stderr.write("retiree-tools: interrupted\n")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly, as a
+            _quiet_stdout()      # SIGPIPE'd tool would, with its exit code
+            raise typer.Exit(EXIT_PIPE) from None
         except MemoryError:
             fail("内存不足 / out of memory")
         except Exception as exc:  # noqa: BLE001 - last line of defence
