@@ -52,11 +52,7 @@ def make_finding(code: str, lang: str = "zh", *, severity: Severity | None = Non
                  column: str | None = None, header: str | None = None, field: str | None = None,
                  value: object = None, pii: str | None = None, **params: object) -> Finding:
     """Build a finding whose message comes from the code's template in ``lang``."""
-    val = None if value is None else str(value)
-    params.setdefault("header", header or "")
-    params.setdefault("value", val if val is not None else "")
-    return Finding(code=code, severity=severity or severity_of(code), row=row, column=column,  # type: ignore[arg-type]
-                   header=header, field=field, value=val, message=render(code, lang, **params), pii=pii)
+    return finding_builder(code, lang, severity=severity, column=column, header=header, field=field, pii=pii)(row, value, params)
 
 
 def finding_builder(code: str, lang: str = "zh", *, severity: Severity | None = None, column: str | None = None,
@@ -70,10 +66,8 @@ def finding_builder(code: str, lang: str = "zh", *, severity: Severity | None = 
 
     def build(row: int | None, value: object, params: dict) -> Finding:
         val = None if value is None else str(value)
-        if template is None:
-            message = render(code, lang, **{"header": header or "", "value": val if val is not None else "", **params})
-        else:
-            message = template.format_map(_Keep({"header": header or "", "value": val if val is not None else "", **params}))
+        fill = {"header": header or "", "value": val if val is not None else "", **params}
+        message = render(code, lang, **fill) if template is None else template.format_map(_Keep(fill))
         return Finding(code=code, severity=sev, row=row, column=column, header=header, field=field,
                        value=val, message=message, pii=pii)
 
