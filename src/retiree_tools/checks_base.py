@@ -11,7 +11,7 @@ import pandas as pd
 from .findings import Finding, column_letter, finding_builder
 from .headers import Layout
 from .policy import Policy
-from .textnorm import normalise_arrow
+from .textnorm import normalise_arrow, text_arrow
 
 
 @dataclass
@@ -88,16 +88,7 @@ def map_unique(s: pd.Series, fn) -> pd.Series:
 
 def normalise_text(raw: pd.Series) -> pd.Series:
     """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing."""
-    import pyarrow as pa
-
-    if hasattr(raw.array, "__arrow_array__"):  # Arrow-backed (xlsx reader, pandas 3 str)
-        arr = pa.array(raw.array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-    else:
-        values = raw.to_numpy(dtype=object)
-        arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v)) for v in values], type=pa.string())
-    return pd.Series(pd.arrays.ArrowExtensionArray(normalise_arrow(arr)), index=raw.index)
+    return pd.Series(pd.arrays.ArrowExtensionArray(normalise_arrow(text_arrow(raw))), index=raw.index)
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,13 +112,9 @@ def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def arrow_of(s: pd.Series):
-    """The Arrow string array behind a text column (built once if the column is objects)."""
-    import pyarrow as pa
-
-    if hasattr(s.array, "__arrow_array__"):
-        arr = pa.array(s.array)
-        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    return pa.array([v if isinstance(v, str) else None for v in s.to_numpy(dtype=object)], type=pa.string())
+    """The Arrow string array behind a text column (built once if the column is objects;
+    non-text values are null)."""
+    return text_arrow(s, stringify=False)
 
 
 def matches_mask(arr, pattern: str) -> np.ndarray:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from .textnorm import text_arrow
+
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PATTERNS = [
     # 1960-05-01, 1960/5/1, 1960.5.1, 1960-05-01 00:00:00, 1960-05-01T00:00:00
@@ -80,12 +82,7 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     years = np.zeros(n, dtype=np.int32)
     months = np.zeros(n, dtype=np.int32)
     days = np.zeros(n, dtype=np.int32)
-    if hasattr(values.array, "__arrow_array__"):
-        arr = pa.array(values.array)
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    else:
-        arr = pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v))
-                        for v in values.to_numpy(dtype=object)], type=pa.string())
+    arr = text_arrow(values)
     if arr.null_count == n:
         return years, months, days
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):

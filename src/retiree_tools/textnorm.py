@@ -29,6 +29,21 @@ def clean_value(text: str) -> str:
     return _SPACES.sub(" ", fold_width(text)).strip(" ")
 
 
+def text_arrow(s, stringify: bool = True):
+    """A pandas column as one Arrow string array: the array itself when the column is
+    Arrow-backed; otherwise built from its values — blanks (None, NaN) null, other non-text
+    values as ``str(v)`` (or null with ``stringify=False``)."""
+    import pyarrow as pa
+
+    if hasattr(s.array, "__arrow_array__"):  # Arrow-backed (xlsx reader, pandas 3 str)
+        arr = pa.array(s.array)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    values = s.to_numpy(dtype=object)
+    if stringify:
+        return pa.array([v if isinstance(v, str) else (None if v is None or v != v else str(v)) for v in values], type=pa.string())
+    return pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+
+
 def normalise_arrow(arr):
     """:func:`clean_value` over a whole Arrow string array (vectorised, no Python per cell);
     empty results become null."""
