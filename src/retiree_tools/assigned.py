@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .textnorm import header_key
+from .findings import column_letter
+from .textnorm import RE2_PY_SPACE, header_key
 
 STATUSES = ("assigned", "excluded", "review", "rejected")
 
@@ -306,7 +307,7 @@ class AssignedWriter:
         import zipfile
 
         members = _layout(self._sheet_name, self._headers, self.rows)
-        last = _column_letters(len(KEYS) - 1)
+        last = column_letter(len(KEYS) - 1)
         with zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             for name, data in members:
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -339,27 +340,21 @@ class AssignedWriter:
 def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, bytes]]:
     """The zip members of an assigned workbook of ``rows`` people as xlsxwriter lays it out
     (header, widths, text format, frozen header, filter), with no people in it."""
-    import io
-    import zipfile
+    from .xlsxout import xlsxwriter_parts
 
-    from .xlsxout import xlsxwriter_workbook
+    def lay_out(wb) -> None:
+        ws = wb.add_worksheet(sheet_name)
+        bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        text = wb.add_format({"num_format": "@"})
+        for j in range(len(KEYS)):
+            wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
+            ws.set_column(j, j, 22 if wide else 12, text)
+        for j, h in enumerate(header):
+            ws.write_string(0, j, h, bold)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
 
-    buf = io.BytesIO()
-    wb = xlsxwriter_workbook(buf)
-    wb.in_memory = True
-    ws = wb.add_worksheet(sheet_name)
-    bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-    text = wb.add_format({"num_format": "@"})
-    for j in range(len(KEYS)):
-        wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
-        ws.set_column(j, j, 22 if wide else 12, text)
-    for j, h in enumerate(header):
-        ws.write_string(0, j, h, bold)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
-    wb.close()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
-        return [(i.filename, z.read(i)) for i in z.infolist()]
+    return xlsxwriter_parts(lay_out)
 
 
 def _column_style(sheet_xml: str) -> str | None:
@@ -377,16 +372,8 @@ def _text_style() -> str:
     return style
 
 
-# Python's \s (str.isspace) for RE2: a text starting or ending with one keeps its spaces in Excel
-_RE2_EDGE_SPACE = ("^[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"
-                   "\\x{202f}\\x{205f}\\x{3000}]|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}"
-                   "\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]$")
-
-
-def _column_letters(index: int) -> str:
-    from .findings import column_letter
-
-    return column_letter(index)
+# a text starting or ending with Python's \s keeps its spaces in Excel (xml:space="preserve")
+_RE2_EDGE_SPACE = f"^{RE2_PY_SPACE}|{RE2_PY_SPACE}$"
 
 
 XML_SLICE_ROWS = 20_000
@@ -405,7 +392,7 @@ def rows_xml(columns: list, first_row: int, style: str) -> bytes | memoryview:
     rn = pc.cast(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)), pa.string())
     parts: list = ['<row r="', rn, '">']
     for j, col in enumerate(columns):
-        letter = _column_letters(j)
+        letter = column_letter(j)
         if j == 1:  # 行号: a number when it is one
             digits = pc.fill_null(pc.match_substring_regex(col, r"^\d+$"), False)
             number = pc.binary_join_element_wise(f'<c r="{letter}', rn, f'" s="{style}"><v>', col, "</v></c>", "")

@@ -12,10 +12,8 @@ constant-memory mode (inline strings). Deterministic, one open file, bounded mem
 
 from __future__ import annotations
 
-import io
 import re
 import struct
-import zipfile
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,30 +104,28 @@ class _Skeleton:
 @lru_cache(maxsize=1)
 def _skeleton() -> _Skeleton:
     """The fixed parts of every summary workbook, laid out once by xlsxwriter."""
-    from .xlsxout import xlsxwriter_workbook
+    from .xlsxout import xlsxwriter_parts
 
     ncol = len(SUMMARY_COLUMNS)
-    buf = io.BytesIO()
-    wb = xlsxwriter_workbook(buf)
-    wb.in_memory = True  # no temporary files
-    ws = wb.add_worksheet(SHEET_NAME)
     names = list(_FORMATS)
-    for r, name in enumerate(names):  # one styled cell per format, to learn its style index
-        ws.write_blank(r, 0, None, wb.add_format(_FORMATS[name]))
-    for j, (_, _, width) in enumerate(SUMMARY_COLUMNS):
-        ws.set_column(j, j, width)
-    ws.freeze_panes(FIRST_DATA_ROW, 0)
-    ws.repeat_rows(HEADER_ROW)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.8)
-    ws.center_horizontally()
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, len(names), ncol - 1)
-    wb.close()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
-        members = [(i.filename, z.read(i)) for i in z.infolist()]
+
+    def lay_out(wb) -> None:
+        ws = wb.add_worksheet(SHEET_NAME)
+        for r, name in enumerate(names):  # one styled cell per format, to learn its style index
+            ws.write_blank(r, 0, None, wb.add_format(_FORMATS[name]))
+        for j, (_, _, width) in enumerate(SUMMARY_COLUMNS):
+            ws.set_column(j, j, width)
+        ws.freeze_panes(FIRST_DATA_ROW, 0)
+        ws.repeat_rows(HEADER_ROW)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.8)
+        ws.center_horizontally()
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+        ws.print_area(0, 0, len(names), ncol - 1)
+
+    members = xlsxwriter_parts(lay_out)
     files = dict(members)
     sheet = files[SHEET_PART].decode("utf-8")
     style = {}

@@ -35,6 +35,7 @@ from .inputs import EXCEL_SUFFIXES as _EXCEL_SUFFIXES
 from .inputs import (
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,  # noqa: F401 - re-exported
+    ZIP_MAGIC,
     load_text_sheet,
     take_reader,
     take_sheet,
@@ -48,7 +49,6 @@ PEEK_CELL_CHARS = 1_000  # peeked cells (header and title rows) are cut to this 
 CSV_CHUNK_ROWS = 200_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 _NATIVE_SUFFIXES = {"xlsx": {".xlsx", ".xlsm"}, "xls": {".xls"}, "ods": {".ods"}}
 
 
@@ -305,7 +305,7 @@ def open_source(path: str | Path) -> Source:
     if size > MAX_FILE_BYTES:
         raise InputError("file-too-large", str(p), detail=f"{size} bytes > {MAX_FILE_BYTES}")
     suffix = p.suffix.lower()
-    if head.startswith(_ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
         kind = vetted(p) or check_zip(p)  # vetted: the container check already ran in inputs.prefetch
         src = Source(p, kind)
     elif head.startswith(_OLE_MAGIC):

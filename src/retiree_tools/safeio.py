@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import InputError
+from .textnorm import RE2_PY_SPACE
 
 PRIVATE_MODE = 0o600
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r\n]")
@@ -21,8 +22,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # the same two rules for whole Arrow columns (RE2 syntax); \s spelled out as Python's \s
 _RE2_XML_ILLEGAL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{fffe}\\x{ffff}]"
-_RE2_FORMULA_START = ("^[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}"
-                      "\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*[=+\\-@\\t\\r\\n]")
+_RE2_FORMULA_START = f"^{RE2_PY_SPACE}*[=+\\-@\\t\\r\\n]"
 
 
 def escape_formula_arrow(arr):

@@ -14,6 +14,9 @@ _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _RE2_SPACES = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200b}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]+"
 # a space that clean_value would change: any non-plain space, two in a row, or one at an end
 _RE2_ODD_SPACES = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200b}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]|  |^ | $"
+# Python's \s (str.isspace) as an RE2 class
+RE2_PY_SPACE = ("[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}"
+                "\\x{2029}\\x{202f}\\x{205f}\\x{3000}]")
 _RE2_FULLWIDTH = "[\\x{ff01}-\\x{ff5e}\\x{3000}]"
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _HEADER_PUNCT = re.compile(r"[\s:：*＊、,，.。/／\\_\-—]+")

@@ -41,13 +41,30 @@ def save_openpyxl(wb, target: str | Path, mode: int = PRIVATE_MODE) -> Path:
     return target
 
 
-def xlsxwriter_workbook(path, constant_memory: bool = False):
+def xlsxwriter_workbook(path: str | Path, constant_memory: bool = False):
     """An xlsxwriter workbook with fixed document properties (xlsxwriter already writes fixed
-    zip times). The caller closes it; write it to a temp path from :func:`atomic_path`, or to
-    a file object (io.BytesIO)."""
+    zip times). The caller closes it; write it to a temp path from :func:`atomic_path`."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path if hasattr(path, "write") else str(path), {"constant_memory": constant_memory, "strings_to_formulas": False,
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties({"created": FIXED, "author": "retiree-tools"})
     return wb
+
+
+def xlsxwriter_parts(lay_out) -> list[tuple[str, bytes]]:
+    """The zip members, in order, of a workbook that ``lay_out(workbook)`` fills in: built
+    in memory (no temporary files) with the same fixed properties, for code that takes
+    xlsxwriter's parts and writes some of its own (the summary forms, the assigned file)."""
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
+    wb.set_properties({"created": FIXED, "author": "retiree-tools"})
+    lay_out(wb)
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
