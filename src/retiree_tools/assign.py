@@ -47,11 +47,8 @@ class Assigner:
         self._city_words = [w for w in policy.assign.city_level_words if w]
 
     # ---- county ----
-    def county_of(self, text: str | None) -> CountyHit:
-        return self.county_of_key(self.catalog.key(text) if text else text)
-
     def county_of_key(self, key: str | None) -> CountyHit:
-        """:meth:`county_of` for a text already turned into its key (:meth:`Catalog.keys`)."""
+        """The county a text names, given as its key (:meth:`Catalog.keys`)."""
         if not key:
             return CountyHit("empty")
         hit = self._county_cache.get(key)
@@ -88,11 +85,8 @@ class Assigner:
         return CountyHit("outside")
 
     # ---- unit within a county ----
-    def unit_in(self, text: str | None, county: str) -> UnitHit:
-        return self.unit_in_key(self.catalog.key(text) if text else text, county)
-
     def unit_in_key(self, text: str | None, county: str) -> UnitHit:
-        """:meth:`unit_in` for a text already turned into its key."""
+        """The unit within ``county`` an address names, given as its key (:meth:`Catalog.keys`)."""
         if not text:
             return UnitHit("county_only")
         key = (text, county)

@@ -17,11 +17,10 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .findings import column_letter
 from .forms_data import TITLES, Packet
-from .safeio import atomic_path, escape_formula
+from .safeio import escape_formula
 
 # key, header, width
 SUMMARY_COLUMNS: list[tuple[str, str, float]] = [
@@ -147,14 +146,6 @@ def _skeleton() -> _Skeleton:
         raise RuntimeError("summary.xlsx skeleton: unexpected workbook layout")
     fixed = [(name, _Deflated.of(body)) for name, body in members if name not in (SHEET_PART, WORKBOOK_PART)]
     return _Skeleton(fixed, [name for name, _ in members], head + "<sheetData>", "</sheetData>" + tail, workbook, style)
-
-
-def write_summary_xlsx(target: Path, packet: Packet, date_text: str) -> Path:
-    """The 汇总表 written atomically to ``target`` (see :func:`summary_xlsx_bytes`)."""
-    data = summary_xlsx_bytes(packet, date_text)
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return target
 
 
 def summary_xlsx_bytes(packet: Packet, date_text: str) -> bytes:
