@@ -34,7 +34,7 @@ def assigned_frame(p: People, c: dict[str, np.ndarray], err: np.ndarray, ent: np
                    units, contacts: dict, source: str, policy: dict) -> dict[str, list]:
     """The assigned file ``assign`` would write for these people, by the generator's own
     knowledge of where each person goes (not by running assign): see benchmarks/README.md."""
-    from retiree_tools.assigned import KEYS
+    from retiree_tools.assign.contract import KEYS
 
     by_code = {u.code: u for u in units}
     n = p.n

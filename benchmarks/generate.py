@@ -25,7 +25,7 @@ from ._people import DOC_FIELDS, HANDED, People, cat, draw, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-POLICY = ROOT / "src" / "retiree_tools" / "policy.toml"
+POLICY = ROOT / "src" / "retiree_tools" / "policy" / "policy.toml"
 SEED = 20261123
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 FORMAT = {"10k": "xlsx", "100k": "xlsx", "1m": "csv"}
@@ -284,7 +284,7 @@ def generate(sizes: list[str], out: Path = DATA, rate: float = 0.01, assigned_1m
                   list(zip(*targets(p, ent, credit, units), strict=True)), bom=True)
         entry["targets"] = f"targets-{size}.csv"
         if size == "1m" and assigned_1m:
-            from retiree_tools.assigned import headers
+            from retiree_tools.assign.contract import headers
 
             a = assigned_frame(p, c, err, ent, credit, units, contacts, path.name, policy)
             write_csv(out / "assigned-1m.csv", headers("zh"), list(a.values()), bom=True)

@@ -30,7 +30,7 @@ from _gen_write import A_COLUMNS, A_FIRST_DATA_ROW, b_row, column_letter, write_
 from faker import Faker
 
 SEED = 20261015
-POLICY = Path(__file__).resolve().parent.parent / "src" / "retiree_tools" / "policy.toml"
+POLICY = Path(__file__).resolve().parent.parent / "src" / "retiree_tools" / "policy" / "policy.toml"
 ENTERPRISE_A, ENTERPRISE_B = "扬州市红旗机械厂", "扬州市光明纺织厂"
 A_SIZE, B_SIZE = 300, 120
 A_WEIGHTS = {"321002": 40, "321003": 30, "321012": 10, "321081": 7, "321084": 7, "321023": 6}

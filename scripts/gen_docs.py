@@ -14,7 +14,7 @@ BEGIN, END = "<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->"
 
 
 def findings_md() -> str:
-    from retiree_tools.messages import CODES
+    from retiree_tools.findings.codes import CODES
 
     out = ["# Finding codes", "",
            "Generated from `src/retiree_tools/messages.py` by `scripts/gen_docs.py`; do not edit by hand.",
@@ -33,7 +33,7 @@ def _cell(text: str) -> str:
 def cli_md() -> str:
     from typer.testing import CliRunner
 
-    from retiree_tools.cli.main import app
+    from retiree_tools.cli.app import app
 
     os.environ["COLUMNS"] = "100"
     os.environ["TERM"] = "dumb"
@@ -49,7 +49,7 @@ def cli_md() -> str:
 
 
 def policy_tables() -> str:
-    from retiree_tools.policy import load_policy
+    from retiree_tools.policy.model import load_policy
 
     p = load_policy()
     out = ["### Fields", "", "| key | header | kind | personal data | aliases |", "|---|---|---|---|---|"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retiree_tools.idcard import check_chars
+from retiree_tools.domain.idcard import check_chars
 
 TITLE = "移交社会化管理退休人员汇总表"
 FILLER = "填报单位：扬州市红旗机械厂（盖章）  统一社会信用代码：91321000MA1MXK4T07"

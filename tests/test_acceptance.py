@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from retiree_tools.acceptance import acceptance_report, build_report, judge
-from retiree_tools.acceptance_inputs import parse_rate, read_targets
-from retiree_tools.acceptance_model import COUNT_FIELDS, SCOPES
-from retiree_tools.assigned import write_assigned
-from retiree_tools.errors import InputError
-from retiree_tools.idcard import check_char
+from retiree_tools.acceptance.inputs import parse_rate, read_targets
+from retiree_tools.acceptance.model import COUNT_FIELDS, SCOPES
+from retiree_tools.acceptance.report import acceptance_report, build_report, judge
+from retiree_tools.assign.contract import write_assigned
+from retiree_tools.domain.idcard import check_char
+from retiree_tools.findings.errors import InputError
 
 # ---------------------------------------------------------------------------------------------
 # builders of real input files
@@ -328,7 +328,7 @@ def test_roster_ids_are_normalised(tmp_path):
 def test_assigned_ids_are_normalised_too(tmp_path):
     x = next(n for n in range(1000) if pid(n).endswith("X"))
     legacy = "321002550101001"  # 15 digits; the roster has its 18-digit form
-    from retiree_tools.acceptance_inputs import normalise_id_text
+    from retiree_tools.acceptance.inputs import normalise_id_text
 
     a = assigned(tmp_path / "a.csv", [person(0, id_number=pid(x).lower()), person(1, id_number=pid(x)),
                                       person(2, id_number=legacy)])
@@ -348,7 +348,7 @@ def test_roster_with_a_title_row_and_legacy_ids(tmp_path):
     legacy = "321002550101001"  # 15 digits: 1955-01-01, upgraded to 18
     ws.append([1, legacy, "老号", ENT_A])
     wb.save(tmp_path / "r.xlsx")
-    from retiree_tools.acceptance_inputs import normalise_id_text
+    from retiree_tools.acceptance.inputs import normalise_id_text
 
     upgraded = normalise_id_text(legacy)
     assert upgraded is not None and len(upgraded) == 18

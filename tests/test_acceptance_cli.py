@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.acceptance import acceptance_report
+from retiree_tools.acceptance.report import acceptance_report
 from test_acceptance import ENT_A, ENT_B, assigned, people, person, pid, roster_csv, targets_csv
 
 EXE = [sys.executable, "-m", "retiree_tools", "acceptance-report"]
@@ -214,7 +214,7 @@ def test_policy_acceptance_min_rate_is_the_default(tmp_path):
     gives one."""
     import json as _json
 
-    from retiree_tools.assigned import write_assigned
+    from retiree_tools.assign.contract import write_assigned
 
     rows = [{"file": "a.xlsx", "row": i, "enterprise": "甲厂", "credit_code": None, "id_number": f"1101051949123100{i:02d}",
              "name": f"人{i}", "status": "assigned" if i < 9 else "review", "county_code": "321002", "unit_code": "321002001"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from retiree_tools.acceptance import acceptance_report
-from retiree_tools.acceptance_out import chart, render_html, write_report
+from retiree_tools.acceptance.output import chart, render_html, write_report
+from retiree_tools.acceptance.report import acceptance_report
 from test_acceptance import ENT_A, ENT_B, assigned, people, person, pid, roster_csv, targets_csv
 
 from browser import screenshot

@@ -10,9 +10,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retiree_tools.acceptance import build_report
-from retiree_tools.acceptance_inputs import Target
-from retiree_tools.acceptance_model import COUNT_FIELDS, SCOPES
+from retiree_tools.acceptance.inputs import Target
+from retiree_tools.acceptance.model import COUNT_FIELDS, SCOPES
+from retiree_tools.acceptance.report import build_report
 
 STATUS = st.sampled_from(["assigned", "assigned", "excluded", "review", "rejected", "pending", "", None])
 ENTERPRISE = st.sampled_from(["甲厂", "乙厂", "丙厂", None])

@@ -223,7 +223,7 @@ def test_output_over_input_refused(tmp_path):
 
 def test_assigned_file_round_trip_with_blank_lines_and_escaped_text(tmp_path):
     """A clerk's Excel adds blank lines; escaped formula-like text reads back as written."""
-    from retiree_tools.assigned import read_assigned
+    from retiree_tools.assign.contract import read_assigned
 
     book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 姓名="@SUM(1)")])
     out = tmp_path / "assigned.csv"
@@ -240,7 +240,7 @@ def test_assigned_file_round_trip_with_blank_lines_and_escaped_text(tmp_path):
 
 
 def test_address_cache_key_folds_house_numbers_only_when_safe(tmp_path):
-    from retiree_tools.catalog import load_catalog
+    from retiree_tools.assign.catalog import load_catalog
 
     cat = load_catalog(write_catalog(tmp_path / "c.csv"))
     assert cat.key("广陵区四望亭路12号3幢") == "广陵区四望亭路#号#幢"
@@ -257,7 +257,7 @@ def test_address_cache_key_folds_house_numbers_only_when_safe(tmp_path):
 @given(st.lists(st.one_of(st.none(), st.text(alphabet="区路号幢室0123456789０１２３٣٤५ ", max_size=12)), max_size=20))
 def test_column_keys_are_the_keys_of_each_text(tmp_path_factory, texts):
     """Catalog.keys (Arrow, \\p{Nd}) folds exactly what Catalog.key (Python, \\d) folds."""
-    from retiree_tools.catalog import load_catalog
+    from retiree_tools.assign.catalog import load_catalog
 
     cat = load_catalog(write_catalog(tmp_path_factory.mktemp("k") / "c.csv"))
     assert list(cat.keys(texts)) == [cat.key(t) if t is not None else None for t in texts]
@@ -283,7 +283,7 @@ def test_float_columns_are_written_as_python_prints_them(values):
     rest (huge, tiny, infinite) falls back to Python, value by value."""
     import numpy as np
 
-    from retiree_tools.assigned import _numbers_as_text, _text
+    from retiree_tools.assign.contract import _numbers_as_text, _text
 
     arr = np.array(values, dtype=object)
     fast = _numbers_as_text(arr)
@@ -294,7 +294,7 @@ def test_float_columns_are_written_as_python_prints_them(values):
 def test_int_columns_are_written_as_digits():
     import numpy as np
 
-    from retiree_tools.assigned import _numbers_as_text
+    from retiree_tools.assign.contract import _numbers_as_text
 
     assert _numbers_as_text(np.array([3, None, 10**12], dtype=object)).to_pylist() == ["3", None, "1000000000000"]
     assert _numbers_as_text(np.array([True, False], dtype=object)) is None
@@ -306,8 +306,8 @@ def test_assigned_xlsx_holds_what_the_csv_holds(tmp_path, monkeypatch):
     the row number is a number, the header is bold and frozen with a filter over every row."""
     import pandas as pd
 
-    from retiree_tools import assigned
-    from retiree_tools.assigned import KEYS, read_assigned, write_assigned
+    from retiree_tools.assign import contract as assigned
+    from retiree_tools.assign.contract import KEYS, read_assigned, write_assigned
 
     monkeypatch.setattr(assigned, "XML_SLICE_ROWS", 3)  # several slices for 8 rows
     odd = ["A&B <c> \"d\"", " lead", "trail\u3000", "=SUM(A1)", "+86 138", "普通", None, "x" * 300]

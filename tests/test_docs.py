@@ -22,8 +22,8 @@ def test_generated_docs_are_current():
 
 
 def test_every_command_and_code_is_documented():
-    from retiree_tools.cli.main import app
-    from retiree_tools.messages import CODES
+    from retiree_tools.cli.app import app
+    from retiree_tools.findings.codes import CODES
 
     cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for cmd in app.registered_commands:

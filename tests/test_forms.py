@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from retiree_tools.assigned import read_assigned, write_assigned
-from retiree_tools.errors import InputError
-from retiree_tools.forms import parse_forms, render_forms
-from retiree_tools.forms_data import safe_name
+from retiree_tools.assign.contract import read_assigned, write_assigned
+from retiree_tools.findings.errors import InputError
+from retiree_tools.forms.plan import safe_name
+from retiree_tools.forms.render import parse_forms, render_forms
 from test_forms_batch import DATE, ENT_A, batch_frame, write_batch
 
 UNIT_A = "321002_广陵区/321002001_汶河街道/扬州市第一机械厂"
@@ -375,7 +375,7 @@ def test_xlsx_rows_special_text_and_many_rows(tmp_path: Path) -> None:
 
 
 def test_xlsx_text_xml() -> None:
-    from retiree_tools.forms_xlsx import _text
+    from retiree_tools.forms.summary_xlsx import _text
 
     assert _text("a&b<c>") == "<is><t>a&amp;b&lt;c&gt;</t></is>"
     assert _text("x\x01y\x1f") == "<is><t>x_x0001_y_x001F_</t></is>"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.assigned import write_assigned
-from retiree_tools.forms import render_forms
+from retiree_tools.assign.contract import write_assigned
+from retiree_tools.forms.render import render_forms
 from test_forms_batch import DATE, batch_frame, write_batch
 
 from browser import pdf_pages, print_pdf, require_chromium, screenshot

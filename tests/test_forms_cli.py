@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from retiree_tools.assigned import write_assigned
-from retiree_tools.cli.main import app
-from retiree_tools.forms import render_forms
+from retiree_tools.assign.contract import write_assigned
+from retiree_tools.cli.app import app
+from retiree_tools.forms.render import render_forms
 from test_forms_batch import DATE, batch_frame, write_batch
 
 PII = ("321002195503120137", "13912340001", "张三", "李四", "62170000000000")

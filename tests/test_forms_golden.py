@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from retiree_tools.forms import render_forms
+from retiree_tools.forms.render import render_forms
 from test_forms_batch import DATE, write_batch
 
 GOLDEN = Path(__file__).parent / "golden" / "forms"

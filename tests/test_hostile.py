@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.messages import CODES
+from retiree_tools.findings.codes import CODES
 
 from hostile.make_corpus import PASSWD_MARK, SAMPLES, build, good_inputs
 from hostile.sandbox import AS_LIMIT, TIME_LIMIT, Result, shared
@@ -187,7 +187,7 @@ def test_formulas_read_cached_values_never_evaluated(matrix):
 def test_odd_files_are_read_like_their_plain_twin(corpus):
     """An .xls named .xlsx, an .xlsx named .xls, a used range claiming the whole sheet, NULs and
     a GB18030 row in a UTF-8 CSV: read with the same cells as the file they came from."""
-    from retiree_tools.reader import read_text_table
+    from retiree_tools.io.source import read_text_table
 
     d, _, _ = corpus
     plain = read_text_table(SAMPLES / "catalog.csv")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools import containers, inputs
-from retiree_tools.errors import InputError
-from retiree_tools.policy import load_policy
-from retiree_tools.validate import Options, validate_paths
+from retiree_tools.findings.errors import InputError
+from retiree_tools.io import containers
+from retiree_tools.io import prefetch as inputs
+from retiree_tools.policy.model import load_policy
+from retiree_tools.validate.run import Options, validate_paths
 
 from factory import person, write_openpyxl
 from hostile.make_corpus import write_zip, xlsx_parts
@@ -115,7 +116,7 @@ def test_prefetched_sheet_is_taken_and_gives_the_same_report(tmp_path, monkeypat
     assert inputs._head is not None and inputs._head.kind == "xlsx"
     taken = []
     real = inputs.take_sheet
-    monkeypatch.setattr("retiree_tools.reader.take_sheet", lambda *a: taken.append(1) or real(*a))
+    monkeypatch.setattr("retiree_tools.io.source.take_sheet", lambda *a: taken.append(1) or real(*a))
     with_head = validate_paths([path], policy, Options())
     assert taken and inputs._head.taken == {"vetted", "reader", "sheet"}
     monkeypatch.setenv("RETIREE_TOOLS_NO_PREFETCH", "1")
@@ -160,7 +161,7 @@ def test_speculation_knows_every_option_that_takes_a_value():
     and assign that takes a value must be in its list, or that value would pass for the input."""
     import typer.main
 
-    from retiree_tools.cli.main import app
+    from retiree_tools.cli.app import app
 
     group = typer.main.get_command(app)
     valued = set()

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retiree_tools.messages import CODES
-from retiree_tools.policy import load_policy
-from retiree_tools.validate import Options, validate_paths
+from retiree_tools.findings.codes import CODES
+from retiree_tools.policy.model import load_policy
+from retiree_tools.validate.run import Options, validate_paths
 
 from factory import HEADERS, TITLE, person
 
@@ -84,14 +84,14 @@ def check_report(report) -> None:
 
 @pytest.fixture(scope="module")
 def catalog():
-    from retiree_tools.catalog import load_catalog
+    from retiree_tools.assign.catalog import load_catalog
 
     return load_catalog(SAMPLES / "catalog.csv")
 
 
 def _assign_all(path: Path, catalog) -> int:
-    from retiree_tools.assign import AssignResult, iter_assigned
-    from retiree_tools.assigned import KEYS
+    from retiree_tools.assign.contract import KEYS
+    from retiree_tools.assign.decide import AssignResult, iter_assigned
 
     result = AssignResult()
     n = 0

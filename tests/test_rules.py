@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retiree_tools import dates, idcard
-from retiree_tools.mask import mask_id, mask_phone, mask_tail
-from retiree_tools.retirement import statutory_age_months
-from retiree_tools.safeio import escape_formula
+from retiree_tools.domain import dates, idcard
+from retiree_tools.domain.mask import mask_id, mask_phone, mask_tail
+from retiree_tools.domain.retirement import statutory_age_months
+from retiree_tools.io.safe import escape_formula
 
 
 def test_check_character_known_numbers():
@@ -106,7 +106,7 @@ def test_formula_escape(value):
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_normalisation_is_idempotent(text):
-    from retiree_tools.textnorm import clean_value, header_key
+    from retiree_tools.domain.text import clean_value, header_key
 
     assert clean_value(clean_value(text)) == clean_value(text)
     assert header_key(header_key(text)) == header_key(text)
@@ -115,7 +115,7 @@ def test_normalisation_is_idempotent(text):
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1930, 2000), st.integers(1, 12), st.booleans(), st.booleans())
 def test_vectorised_statutory_age_equals_scalar(year, month, male, cadre):
-    from retiree_tools.retirement import statutory_age_months_array
+    from retiree_tools.domain.retirement import statutory_age_months_array
 
     scalar = statutory_age_months(year, month, "男" if male else "女", "干部" if cadre else "工人")
     vector = statutory_age_months_array(np.array([year]), np.array([month]), np.array([male]), np.array([cadre]))
@@ -142,7 +142,7 @@ def test_vectorised_id_parts_equal_scalar_checks(body, last):
 def test_arrow_normalisation_equals_python(values):
     import pyarrow as pa
 
-    from retiree_tools.textnorm import clean_value, normalise_arrow
+    from retiree_tools.domain.text import clean_value, normalise_arrow
 
     got = normalise_arrow(pa.array(values, type=pa.string())).to_pylist()
     want = [None if v is None or clean_value(v) == "" else clean_value(v) for v in values]
@@ -154,8 +154,8 @@ def test_arrow_normalisation_equals_python(values):
 def test_vectorised_numbers_equal_scalar(values):
     import pandas as pd
 
-    from retiree_tools.checks_values import parse_number as _number
-    from retiree_tools.checks_values import parse_numbers as _numbers
+    from retiree_tools.validate.rules.values import parse_number as _number
+    from retiree_tools.validate.rules.values import parse_numbers as _numbers
 
     got = _numbers(pd.Series(values, dtype=object)).tolist()
     want = [None if v is None else _number(v.replace(" ", "")) for v in values]

@@ -60,9 +60,9 @@ def _fail_after(monkeypatch, owner, attr: str, n: int) -> None:
 
 
 def test_annotated_copy_is_atomic(tmp_path, monkeypatch):
-    from retiree_tools.annotate import write_annotated
-    from retiree_tools.policy import load_policy
-    from retiree_tools.validate import Options, validate_paths
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.annotate import write_annotated
+    from retiree_tools.validate.run import Options, validate_paths
 
     src = write_openpyxl(tmp_path / "in.xlsx", [person(1, 性别="女"), person(2)])
     report = validate_paths([src], load_policy(), Options()).files[0]
@@ -70,7 +70,7 @@ def test_annotated_copy_is_atomic(tmp_path, monkeypatch):
     write_annotated(report, out)
     before = out.read_bytes()
     # the zip writer fails after two parts are in the temporary file
-    from retiree_tools import xlsxout
+    from retiree_tools.io import xlsx as xlsxout
 
     _fail_after(monkeypatch, xlsxout._FixedTimeZip, "writestr", 3)
     with pytest.raises(Boom):
@@ -81,10 +81,10 @@ def test_annotated_copy_is_atomic(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_assigned_file_is_atomic(tmp_path, monkeypatch, suffix):
-    from retiree_tools.assign import iter_assigned
-    from retiree_tools.assigned import AssignedWriter
-    from retiree_tools.catalog import load_catalog
-    from retiree_tools.policy import load_policy
+    from retiree_tools.assign.catalog import load_catalog
+    from retiree_tools.assign.contract import AssignedWriter
+    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.policy.model import load_policy
 
     src = write_csv(tmp_path / "in.csv", [person(i) for i in range(1, 6)], "utf-8")
     frames = list(iter_assigned([src], load_catalog(SAMPLES / "catalog.csv"), load_policy()))
@@ -96,7 +96,7 @@ def test_assigned_file_is_atomic(tmp_path, monkeypatch, suffix):
     before = out.read_bytes()
     # a failure while the next run converts its fourth column: the temp file is half written
     w = AssignedWriter(out)
-    from retiree_tools import safeio
+    from retiree_tools.io import safe as safeio
 
     _fail_after(monkeypatch, safeio, "escape_formula_arrow", 4)
     with pytest.raises(Boom):
@@ -112,14 +112,14 @@ def test_assigned_file_is_atomic(tmp_path, monkeypatch, suffix):
 
 
 def test_forms_dir_is_atomic(tmp_path, monkeypatch):
-    from retiree_tools.forms import render_forms
+    from retiree_tools.forms.render import render_forms
 
     assigned = _assigned_csv(tmp_path)
     out = tmp_path / "forms"
     render_forms([assigned], out, date="2026-11-23")
     before = _tree(out)
     assert before
-    from retiree_tools import forms
+    from retiree_tools.forms import render as forms
 
     _fail_after(monkeypatch, forms._Writer, "write", 5)
     with pytest.raises(Boom):
@@ -130,8 +130,8 @@ def test_forms_dir_is_atomic(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".html"])
 def test_acceptance_outputs_are_atomic(tmp_path, monkeypatch, suffix):
-    from retiree_tools.acceptance import acceptance_report
-    from retiree_tools.acceptance_out import write_report
+    from retiree_tools.acceptance.output import write_report
+    from retiree_tools.acceptance.report import acceptance_report
 
     report = acceptance_report([_assigned_csv(tmp_path)], targets=SAMPLES / "targets.csv")
     out = tmp_path / f"report{suffix}"
@@ -164,10 +164,10 @@ def test_acceptance_outputs_are_atomic(tmp_path, monkeypatch, suffix):
 
 def _assigned_csv(d: Path) -> Path:
     """An assigned file of a few people, as ``assign -o x.csv`` writes it."""
-    from retiree_tools.assign import iter_assigned
-    from retiree_tools.assigned import AssignedWriter
-    from retiree_tools.catalog import load_catalog
-    from retiree_tools.policy import load_policy
+    from retiree_tools.assign.catalog import load_catalog
+    from retiree_tools.assign.contract import AssignedWriter
+    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.policy.model import load_policy
 
     src = write_csv(d / "people.csv", [person(i) for i in range(1, 5)], "utf-8")
     out = d / "assigned.csv"
@@ -352,7 +352,7 @@ def test_html_is_escaped(evil_run):
 
 def _sample_pii() -> set[str]:
     """The ID numbers, bank accounts and phones of the sample inputs, as written there."""
-    from retiree_tools.reader import read_text_table
+    from retiree_tools.io.source import read_text_table
 
     want = ("身份证", "公民身份号码", "存折", "账号", "电话", "手机")
     out: set[str] = set()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.policy import load_policy
-from retiree_tools.validate import Options, validate_paths
+from retiree_tools.policy.model import load_policy
+from retiree_tools.validate.run import Options, validate_paths
 
 from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 
@@ -204,7 +204,7 @@ def test_credit_code_from_title_is_checked(tmp_path):
 
 def test_every_csv_chunk_is_checked(tmp_path, monkeypatch):
     """Regression: chunks after the first were dropped (pandas numbers chunk k from k × size)."""
-    from retiree_tools import reader
+    from retiree_tools.io import source as reader
 
     monkeypatch.setattr(reader, "CSV_CHUNK_ROWS", 3)
     rows = [person(i) for i in range(1, 11)]
@@ -238,10 +238,10 @@ def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):
     Arrow-backed text. The bundled sample has errors of every kind."""
     import pandas as pd
 
-    from retiree_tools import checks
-    from retiree_tools.assign import iter_assigned
-    from retiree_tools.assigned import write_assigned
-    from retiree_tools.catalog import load_catalog
+    from retiree_tools.assign.catalog import load_catalog
+    from retiree_tools.assign.contract import write_assigned
+    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.validate import chunk as checks
 
     sample = Path(__file__).parents[1] / "samples" / "enterprise_a.xlsx"
     cat = load_catalog(sample.with_name("catalog.csv"))

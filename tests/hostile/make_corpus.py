@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from retiree_tools.findings import column_letter
+from retiree_tools.findings.model import column_letter
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -82,11 +82,11 @@ def roster_rows() -> list[list[str]]:
 
 def assigned_rows(work: Path) -> list[list[str]]:
     """An assigned file of the twelve people, written by the library like ``assign -o x.csv``."""
-    from retiree_tools.assign import iter_assigned
-    from retiree_tools.assigned import AssignedWriter
-    from retiree_tools.catalog import load_catalog
-    from retiree_tools.policy import load_policy
-    from retiree_tools.validate import Options
+    from retiree_tools.assign.catalog import load_catalog
+    from retiree_tools.assign.contract import AssignedWriter
+    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.run import Options
 
     src = work / "_people.csv"
     write_csv(src, workbook_rows(), "gb18030")

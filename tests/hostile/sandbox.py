@@ -92,7 +92,7 @@ def _child(req: dict) -> None:
 
         sys.addaudithook(hook)
         sys.argv = ["retiree-tools", *req["argv"]]
-        from retiree_tools.cli.main import run
+        from retiree_tools.cli.app import run
 
         try:
             run()
@@ -116,13 +116,13 @@ def serve() -> None:
     """The zygote: import the CLI, then fork a child per request; at most PARALLEL at once."""
     import resource
 
-    import retiree_tools.cli.main  # noqa: F401 - the import is the point
+    import retiree_tools.cli.app  # noqa: F401 - the import is the point
     from retiree_tools.cli import acceptance_cmd, assign_cmd, forms_cmd, template_cmd, validate_cmd  # noqa: F401
 
     for mod in ("pandas", "pyarrow", "fastexcel", "python_calamine", "openpyxl", "xlsxwriter", "jinja2",
                 "rich.console", "rich.table", "defusedxml.ElementTree", "charset_normalizer", "ahocorasick",
-                "retiree_tools.validate", "retiree_tools.assign", "retiree_tools.forms", "retiree_tools.acceptance",
-                "retiree_tools.annotate", "retiree_tools.acceptance_out"):
+                "retiree_tools.validate.run", "retiree_tools.assign.decide", "retiree_tools.forms.render",
+                "retiree_tools.acceptance.report", "retiree_tools.validate.annotate", "retiree_tools.acceptance.output"):
         __import__(mod)
     out = sys.stdout
     out.write(json.dumps({"ready": True, "threads": threading.active_count(),

@@ -12,9 +12,9 @@ def run() -> None:
     """Console-script entry point: see :func:`retiree_tools.cli.main.run`."""
     import sys
 
-    from ..inputs import speculate
+    from retiree_tools.io.prefetch import speculate
 
     speculate(sys.argv[1:])
-    from .main import run as main_run
+    from retiree_tools.cli.app import run as main_run
 
     main_run()

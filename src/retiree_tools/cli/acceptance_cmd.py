@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import (
+from retiree_tools.cli.common import (
     Fmt,
     FormatOpt,
     Lang,
@@ -52,14 +52,14 @@ def acceptance_report(
     break). Exit codes: 0 every target met or on track and no reconciliation break or
     duplicate; 1 otherwise; 2 usage or input error (e.g. an invalid targets file).
     """
-    from ..acceptance import acceptance_report as build
-    from ..acceptance_inputs import parse_date, parse_rate
-    from ..acceptance_out import write_report
-    from ..errors import InputError
-    from ..messages import ui
-    from ..policy import load_policy
-    from ..safeio import refuse_inputs
-    from ..validate import expand_paths
+    from retiree_tools.acceptance.inputs import parse_date, parse_rate
+    from retiree_tools.acceptance.output import write_report
+    from retiree_tools.acceptance.report import acceptance_report as build
+    from retiree_tools.findings.codes import ui
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.run import expand_paths
 
     day = date.today()
     if as_of is not None:
@@ -95,7 +95,7 @@ def render(report, lang: str, show_pii: bool, max_rows: int) -> None:
     """Totals, one table per scope (worst first), the people lists, then the verdict."""
     from rich.table import Table
 
-    from ..acceptance_model import SCOPES, label, rate_text, status_label
+    from retiree_tools.acceptance.model import SCOPES, label, rate_text, status_label
 
     con = console()
     if not con.is_terminal:  # a log or a pipe: do not fold the tables to 80 columns
@@ -163,7 +163,7 @@ def _n(v: int | None) -> str:
 def _people(con, key: str, people: list, lang: str, show_pii: bool, max_rows: int, fields: tuple[str, ...]) -> None:
     from rich.table import Table
 
-    from ..acceptance_model import label, status_label
+    from retiree_tools.acceptance.model import label, status_label
 
     if not people:
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import (
+from retiree_tools.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
@@ -24,7 +24,7 @@ from .common import (
     plain,
     print_json,
 )
-from .validate_cmd import FATAL_CODES
+from retiree_tools.cli.validate_cmd import FATAL_CODES
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +51,9 @@ def assign(
     Exit codes: 0 everyone assigned or excluded by rule, 1 some people in review or rejected,
     2 usage or input error (unreadable file, broken catalogue).
     """
-    from ..errors import InputError
-    from ..inputs import expand_paths, prefetch
-    from ..safeio import refuse_inputs
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.io.prefetch import expand_paths, prefetch
+    from retiree_tools.io.safe import refuse_inputs
 
     files = expand_paths(paths)
     if not files:
@@ -62,11 +62,11 @@ def assign(
         refuse_inputs([output], [*paths, *files, catalog])
     prefetch(files, sheet)  # parse the first workbook while pandas, the policy and the catalogue load
 
-    from ..assign import AssignResult, iter_assigned, person_json
-    from ..assigned import AssignedWriter
-    from ..catalog import load_catalog
-    from ..policy import load_policy
-    from ..validate import Options
+    from retiree_tools.assign.catalog import load_catalog
+    from retiree_tools.assign.contract import AssignedWriter
+    from retiree_tools.assign.decide import AssignResult, iter_assigned, person_json
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.run import Options
 
     pol = load_policy(policy)
     cat = load_catalog(catalog, lang.value)
@@ -96,7 +96,7 @@ def assign(
         else:
             writer.close()
     if fmt is Fmt.json:
-        from ..mask import mask_id
+        from retiree_tools.domain.mask import mask_id
 
         if not show_pii:
             for p in people:
@@ -134,7 +134,7 @@ _LABELS = {
 def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_rows: int, output: Path | None) -> None:
     from rich.table import Table
 
-    from ..mask import mask_id
+    from retiree_tools.domain.mask import mask_id
 
     t = _LABELS["en" if lang == "en" else "zh"]
     con = console()

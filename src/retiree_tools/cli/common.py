@@ -120,7 +120,7 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..errors import InputError
+        from retiree_tools.findings.errors import InputError
 
         lang = kwargs.get("lang")
         lang_s = lang.value if isinstance(lang, Lang) else "zh"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import (
+from retiree_tools.cli.common import (
     EXIT_OK,
     Fmt,
     FormatOpt,
@@ -67,11 +67,11 @@ def render_forms_cmd(
     服务联系卡, 服务协议书; per enterprise and county: 交接清单; plus index.html and
     manifest.json. Exit codes: 0 written (also when nobody is assigned), 2 usage or input error.
     """
-    from ..forms import render_forms
+    from retiree_tools.forms.render import render_forms
 
     lg = lang.value
     if pdf and not quiet:
-        from ..forms_render import cjk_font_available
+        from retiree_tools.forms.templates import cjk_font_available
 
         if cjk_font_available() is False:
             console().print(plain(_t("no_font", lg)), style="yellow")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Lang, LangOpt, PolicyOpt, QuietOpt, console, guarded
+from retiree_tools.cli.common import Lang, LangOpt, PolicyOpt, QuietOpt, console, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -24,10 +24,10 @@ def template(
 ) -> None:
     """Write a blank transfer workbook (空白移交表模板) with canonical headers, text-formatted
     ID/account/phone columns and drop-down lists, so no digits are lost."""
-    from ..errors import InputError
-    from ..messages import ui
-    from ..policy import load_policy
-    from ..template_wb import write_template
+    from retiree_tools.findings.codes import ui
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.template import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise InputError("usage", detail="模板须为 .xlsx / the template must be .xlsx")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import (
+from retiree_tools.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
@@ -52,9 +52,9 @@ def validate(
     Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
     2 usage error or an unreadable/hostile input.
     """
-    from ..errors import InputError
-    from ..inputs import expand_paths, prefetch
-    from ..safeio import refuse_inputs
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.io.prefetch import expand_paths, prefetch
+    from retiree_tools.io.safe import refuse_inputs
 
     files = expand_paths(paths)
     if not files:
@@ -63,8 +63,8 @@ def validate(
         refuse_inputs([annotate], [*paths, *files])
     prefetch(files, sheet)  # parse the first workbook while pandas and the policy load
 
-    from ..policy import load_policy
-    from ..validate import Options, validate_paths
+    from retiree_tools.policy.model import load_policy
+    from retiree_tools.validate.run import Options, validate_paths
 
     pol = load_policy(policy)
     opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
@@ -83,8 +83,8 @@ def validate(
 
 
 def _annotate(report, target: Path, lang: str, quiet: bool) -> None:
-    from ..annotate import write_annotated
-    from ..messages import ui
+    from retiree_tools.findings.codes import ui
+    from retiree_tools.validate.annotate import write_annotated
 
     readable = [fr for fr in report.files if fr.header_row is not None]
     if len(report.files) == 1:
@@ -101,7 +101,7 @@ def render_report(report, lang: str, show_pii: bool, max_rows: int) -> None:
     """Summary per file, then the findings table (masked), then the verdict."""
     from rich.table import Table
 
-    from ..messages import ui
+    from retiree_tools.findings.codes import ui
 
     con = console()
     summary = Table(title=ui("summary_title", lang), title_justify="left")

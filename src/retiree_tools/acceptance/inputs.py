@@ -1,0 +1,202 @@
+"""Reading acceptance side files: the targets table (validated strictly) and the expected roster."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from retiree_tools.domain.dates import INVALID, parse_one
+from retiree_tools.domain.idcard import ID15, normalise_id, upgrade_15
+from retiree_tools.domain.text import clean_value, fold_width, header_key
+from retiree_tools.findings.errors import InputError
+from retiree_tools.io.source import read_text_rows
+
+HEADER_SCAN_ROWS = 20
+
+# header aliases (compared with textnorm.header_key: no spaces/punctuation, case-insensitive)
+TARGET_HEADERS: dict[str, tuple[str, ...]] = {
+    "scope": ("scope", "范围", "类型", "验收范围"),
+    "key": ("key", "键", "代码", "编码", "统一社会信用代码", "信用代码", "区划代码", "单位代码"),
+    "name": ("name", "名称", "单位名称", "企业名称"),
+    "target": ("target", "目标", "目标人数", "应移交人数", "计划人数"),
+    "deadline": ("deadline", "截止日期", "期限", "截止时间", "完成时限"),
+    "min_rate": ("min_rate", "最低比例", "达标率", "最低达标率", "达标比例"),
+}
+ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
+    "id_number": ("id_number", "身份证号码", "身份证号", "公民身份号码", "身份证", "ID number"),
+    "name": ("name", "姓名"),
+    "enterprise": ("enterprise", "原工作单位", "单位", "工作单位", "企业", "企业名称"),
+}
+# scope values → the scope class of the target ("enterprise", "unit" = county or unit code,
+# "county" = county codes only)
+SCOPE_ALIASES: dict[str, str] = {
+    "ENTERPRISE": "enterprise", "企业": "enterprise", "移交企业": "enterprise",
+    "UNIT": "unit", "接收单位": "unit", "单位": "unit", "区县": "unit", "县区": "unit",
+    "街道": "unit", "乡镇": "unit", "社区": "unit", "COUNTY": "county",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One validated row of the targets file. ``line`` is the row number in the file."""
+
+    scope: str  # enterprise | unit | county
+    key: str
+    name: str | None
+    target: int
+    deadline: date | None
+    min_rate: float | None
+    line: int
+
+
+@dataclass(frozen=True)
+class RosterPerson:
+    id_number: str | None  # normalised (18 characters where it could be)
+    name: str | None
+    enterprise: str | None
+    line: int
+
+
+def _invalid(path: Path, zh: str, en: str) -> InputError:
+    return InputError("targets-invalid", str(path), detail=f"{zh} / {en}")
+
+
+def _text(v: str | None) -> str:
+    return clean_value(v) if v else ""
+
+
+def _find_header(rows: list[list[str | None]], spec: dict[str, tuple[str, ...]],
+                 must: set[str]) -> tuple[int, dict[str, int]] | None:
+    """(index of the header row, field → column) of the first row among the first rows that
+    names every field in ``must``."""
+    keys = {header_key(a): f for f, aliases in spec.items() for a in aliases}
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cols: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            field = keys.get(header_key(cell)) if cell else None
+            if field and field not in cols:
+                cols[field] = j
+        if must <= set(cols):
+            return i, cols
+    return None
+
+
+def parse_rate(text: str) -> float | None:
+    """``1``, ``1.0``, ``0.95``, ``100%``, ``95%`` → a fraction in (0, 1]; None when invalid."""
+    t = fold_width(text).strip().replace(" ", "")
+    pct = t.endswith(("%", "％"))
+    t = t.rstrip("%％")
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    if pct:
+        v /= 100
+    return v if 0 < v <= 1 else None
+
+
+def parse_count(text: str) -> int | None:
+    t = fold_width(text).strip().replace(",", "").replace("，", "").removesuffix("人").strip()
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    return int(v) if v.is_integer() and v >= 0 else None
+
+
+def parse_date(text: str) -> date | None:
+    """A date in any form dates.parse_one accepts; a year-month means the month's last day."""
+    y, m, d = parse_one(fold_width(text).strip())
+    if (y, m, d) == INVALID:
+        return None
+    return date(y, m, d or calendar.monthrange(y, m)[1])
+
+
+def read_targets(path: str | Path) -> list[Target]:
+    """Read and validate a targets file (csv/xlsx/xls/ods). Raises InputError
+    ``targets-invalid`` (exit 2) with a one-line reason on the first problem."""
+    path = Path(path)
+    first, rows = read_text_rows(path)
+    found = _find_header(rows, TARGET_HEADERS, {"scope", "target"})
+    if found is None or not ({"key", "name"} & set(found[1])):
+        raise _invalid(path, "找不到表头：需要 范围(scope)、键/代码(key)、目标(target) 列",
+                       "no header with scope, key and target columns")
+    head, cols = found
+    if "key" not in cols:  # only a name column: the name is the key
+        cols["key"] = cols.pop("name")
+
+    def cell(row: list[str | None], field: str) -> str:
+        j = cols.get(field)
+        return _text(row[j]) if j is not None and j < len(row) else ""
+
+    out: list[Target] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(rows[head + 1:], start=head + 1):
+        line = first + i
+        scope_t, key, name, target_t = (cell(row, f) for f in ("scope", "key", "name", "target"))
+        deadline_t, rate_t = cell(row, "deadline"), cell(row, "min_rate")
+        if not any((scope_t, key, name, target_t, deadline_t, rate_t)):
+            continue
+        where = f"第 {line} 行"
+        scope = SCOPE_ALIASES.get(header_key(scope_t))
+        if scope is None:
+            raise _invalid(path, f"{where}：未知范围“{scope_t}”（应为 enterprise/企业 或 unit/接收单位/区县/单位）",
+                           f"line {line}: unknown scope '{scope_t}' (enterprise or unit)")
+        key = key or name
+        if not key:
+            raise _invalid(path, f"{where}：键/代码为空", f"line {line}: empty key")
+        target = parse_count(target_t)
+        if target is None:
+            raise _invalid(path, f"{where}：目标人数“{target_t}”不是非负整数",
+                           f"line {line}: target '{target_t}' is not a whole number ≥ 0")
+        deadline = None
+        if deadline_t:
+            deadline = parse_date(deadline_t)
+            if deadline is None:
+                raise _invalid(path, f"{where}：截止日期“{deadline_t}”无法识别（可写作 2025-06-30、2025年6月30日）",
+                               f"line {line}: deadline '{deadline_t}' is not a date (use 2025-06-30)")
+        min_rate = None
+        if rate_t:
+            min_rate = parse_rate(rate_t)
+            if min_rate is None:
+                raise _invalid(path, f"{where}：最低比例“{rate_t}”无效（可写作 1、0.95、95%）",
+                               f"line {line}: min_rate '{rate_t}' is invalid (use 1, 0.95 or 95%)")
+        ident = ("enterprise" if scope == "enterprise" else "unit", key.upper())
+        if ident in seen:
+            raise _invalid(path, f"{where}：键“{key}”与第 {seen[ident]} 行重复",
+                           f"line {line}: key '{key}' duplicates line {seen[ident]}")
+        seen[ident] = line
+        out.append(Target(scope, key, name or None, target, deadline, min_rate, line))
+    return out
+
+
+def normalise_id_text(text: str | None) -> str | None:
+    """Fold width, spaces and case; legacy 15-digit numbers become 18 characters."""
+    if not text:
+        return None
+    t = normalise_id(re.sub(r"\s+", "", fold_width(text)))
+    if not t:
+        return None
+    return upgrade_15(t) if ID15.match(t) else t
+
+
+def read_roster(path: str | Path) -> list[RosterPerson]:
+    """The expected people: a table with an ID column (and name / enterprise where given)."""
+    path = Path(path)
+    first, rows = read_text_rows(path)
+    found = _find_header(rows, ROSTER_HEADERS, {"id_number"})
+    if found is None:
+        raise InputError("file-unreadable", str(path),
+                         detail="名册中找不到“身份证号码”列 / the roster has no ID number column")
+    head, cols = found
+    out: list[RosterPerson] = []
+    for i, row in enumerate(rows[head + 1:], start=head + 1):
+        vals = {f: (_text(row[j]) if j < len(row) else "") for f, j in cols.items()}
+        if not any(vals.values()):
+            continue
+        out.append(RosterPerson(normalise_id_text(vals.get("id_number")), vals.get("name") or None,
+                                vals.get("enterprise") or None, first + i))
+    return out

@@ -1,0 +1,131 @@
+"""The findings model: one Finding per problem (with its cell), a FileReport per file, a Report."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from retiree_tools.domain.mask import mask_value
+from retiree_tools.findings.codes import CODES, _Keep, render, severity_of
+
+Severity = Literal["error", "warning", "info"]
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    row: int | None = None  # as Excel shows it (1-based, title rows included); CSV: line number
+    column: str | None = None  # Excel column letter
+    header: str | None = None  # the header text as written in the file
+    field: str | None = None  # the policy's field key
+    value: str | None = None
+    message: str = ""
+    pii: str | None = Field(default=None, exclude=True)  # kind of personal data in `value`
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        d = {"code": self.code, "severity": self.severity, "row": self.row, "column": self.column,
+             "header": self.header, "field": self.field, "value": self.value, "message": self.message}
+        if not show_pii and self.pii and self.value:
+            masked = mask_value(self.pii, self.value)
+            d["value"] = masked
+            d["message"] = self.message.replace(self.value, masked)
+            if self.pii == "id":  # a number derived from the value (a 15-digit ID converted) too
+                d["message"] = _ID_IN_TEXT.sub(lambda m: mask_value("id", m.group(0)), d["message"])
+        return d
+
+
+def make_finding(code: str, lang: str = "zh", *, severity: Severity | None = None, row: int | None = None,
+                 column: str | None = None, header: str | None = None, field: str | None = None,
+                 value: object = None, pii: str | None = None, **params: object) -> Finding:
+    """Build a finding whose message comes from the code's template in ``lang``."""
+    return finding_builder(code, lang, severity=severity, column=column, header=header, field=field, pii=pii)(row, value, params)
+
+
+def finding_builder(code: str, lang: str = "zh", *, severity: Severity | None = None, column: str | None = None,
+                    header: str | None = None, field: str | None = None, pii: str | None = None):
+    """``make_finding`` for many findings of one code and cell column: returns
+    ``build(row, value, params) -> Finding``, with the fixed parts worked out once and the
+    same fields make_finding sets."""
+    sev = severity or severity_of(code)
+    entry = CODES.get(code)
+    template = None if entry is None else (entry.en if lang == "en" else entry.zh)
+
+    def build(row: int | None, value: object, params: dict) -> Finding:
+        val = None if value is None else str(value)
+        fill = {"header": header or "", "value": val if val is not None else "", **params}
+        message = render(code, lang, **fill) if template is None else template.format_map(_Keep(fill))
+        return Finding(code=code, severity=sev, row=row, column=column, header=header, field=field,
+                       value=val, message=message, pii=pii)
+
+    return build
+
+
+class FileReport(BaseModel):
+    path: str
+    sheet: str | None = None
+    header_row: int | None = None
+    rows: int = 0
+    people: int = 0
+    enterprise: str | None = None
+    credit_code: str | None = None
+    findings: list[Finding] = []
+
+    def summary(self) -> dict:
+        counts = {"errors": 0, "warnings": 0, "infos": 0}
+        bad_rows: set[int] = set()
+        for f in self.findings:
+            counts[{"error": "errors", "warning": "warnings", "info": "infos"}[f.severity]] += 1
+            if f.severity == "error" and f.row is not None and f.field is not None:
+                bad_rows.add(f.row)
+        return {**counts, "people": self.people, "people_with_errors": len(bad_rows)}
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (f.row or 0, _col_key(f.column), _SEVERITY_ORDER[f.severity], f.code))
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "enterprise": self.enterprise,
+            "credit_code": self.credit_code,
+            "summary": self.summary(),
+            "findings": [f.to_dict(show_pii) for f in self.sorted_findings()],
+        }
+
+
+def _col_key(col: str | None) -> tuple[int, str]:
+    return (len(col or ""), col or "")
+
+
+class Report(BaseModel):
+    files: list[FileReport] = []
+
+    def summary(self) -> dict:
+        total = {"files": len(self.files), "errors": 0, "warnings": 0, "infos": 0, "people": 0, "people_with_errors": 0}
+        for f in self.files:
+            for k, v in f.summary().items():
+                total[k] += v
+        return total
+
+    def has_errors(self, strict: bool = False) -> bool:
+        s = self.summary()
+        return s["errors"] > 0 or (strict and s["warnings"] > 0)
+
+    def to_dict(self, show_pii: bool = False) -> dict:
+        return {"files": [f.to_dict(show_pii) for f in self.files], "summary": self.summary()}

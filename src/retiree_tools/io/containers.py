@@ -1,0 +1,425 @@
+"""Checks on a workbook's container before any engine parses it: zip bombs (declared and real
+sizes, ratios, entry counts), XML DTDs and entities, sheets whose used range no memory holds,
+and password-protected (encrypted) Office files. Bounds are documented in docs/security.md.
+
+The engines (calamine, openpyxl) trust the zip: calamine inflates an entry to its end whatever
+size the zip declares, and allocates a sheet's whole used range (rows × columns) at once. So
+every entry an engine could read is inflated here first, as a stream, and counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import operator
+import posixpath
+import queue
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+from retiree_tools.findings.errors import InputError
+
+MiB = 1024**2
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in all
+MAX_RATIO = 200  # a real sheet compresses 5-20x; a bomb 1000x+
+RATIO_MIN_SIZE = 10 * MiB  # the ratio limit applies to entries inflating past 10 MiB
+MAX_CELLS = 50_000_000  # rows × columns of a sheet's used range (the engine allocates it whole)
+MAX_XML_PROLOG = 64 * 1024  # bytes before an XML part's root element
+UNVERIFIED_BUDGET = 256 * MiB  # what small entries not inflated in full could add up to at most
+EXACT_SCAN_SIZE = 16 * MiB  # sheets up to this size get every cell reference read
+_DEFLATE_MAX = 1032  # deflate cannot inflate more than ~1032 bytes per compressed byte
+THREADED_SCAN_SIZE = 4 * MiB  # compressed entries larger than this are inflated on a second thread
+_PIECE = 1 << 20
+_OUT = 4 << 20
+
+
+def _too_large(p: Path, detail: str) -> InputError:
+    return InputError("file-too-large", str(p), detail=detail)
+
+
+def _hostile(p: Path, detail: str) -> InputError:
+    return InputError("file-hostile", str(p), detail=detail)
+
+
+def check_zip(p: Path) -> str:
+    """Vet a zip-based workbook and return its kind (``xlsx`` or ``ods``); raise InputError."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            _check_directory(p, infos)
+            sheets = _sheet_parts(zf, names)
+            kind = _kind(p, zf, names)
+        with p.open("rb") as raw:
+            skip = _small_entries(infos)
+            for info in infos:
+                sheet = info.filename in sheets
+                _scan_entry(p, raw, info, full=sheet or info.filename not in skip, sheet=sheet)
+        return kind
+    except zipfile.BadZipFile as exc:
+        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {_short(exc)}") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, struct.error, zlib.error, EOFError) as exc:
+        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _check_directory(p: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """What the central directory declares: entry count, sizes, ratios, methods."""
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise _too_large(p, f"{len(infos)} zip entries > {MAX_ZIP_ENTRIES}")
+    total = 0
+    for i in infos:
+        if i.flag_bits & 0x1:
+            raise InputError("file-unreadable", str(p), detail=f"{i.filename}: 加密的 zip 条目 / encrypted zip entry")
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError("file-unreadable", str(p), detail=f"{i.filename}: 不支持的压缩方式 / compression method {i.compress_type}")
+        if i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size:
+            raise _too_large(p, f"{i.filename}: stored sizes disagree (zip bomb)")
+        total += i.file_size
+        if i.file_size > RATIO_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise _too_large(p, f"{i.filename}: {i.file_size // MiB} MiB from {i.compress_size // 1024} KiB (zip bomb)")
+    if total > MAX_UNCOMPRESSED:
+        raise _too_large(p, f"{total // MiB} MiB uncompressed > {MAX_UNCOMPRESSED // MiB} MiB")
+
+
+def _kind(p: Path, zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names and zf.getinfo("mimetype").file_size < 200 and b"opendocument.spreadsheet" in zf.read("mimetype"):
+        return "ods"
+    if "xl/workbook.bin" in names:
+        raise InputError("file-unreadable", str(p), detail="不支持 .xlsb，请另存为 .xlsx / .xlsb is not supported; save as .xlsx")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise InputError("file-unreadable", str(p), detail="ZIP 文件但不是工作簿 / a zip file, not a workbook")
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """Entries an engine reads as sheets: whatever workbook.xml.rels points at, anything under
+    xl/worksheets/, and an ODS's content.xml."""
+    parts = {n for n in names if n.startswith("xl/worksheets/") and not n.endswith(".rels")}
+    parts |= {n for n in ("content.xml",) if n in names}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in names and zf.getinfo(rels).file_size < MiB:
+        text = zf.read(rels)
+        if b"<!" not in text:  # a DTD is refused by the prolog check
+            for target in re.findall(rb'Target="([^"]+)"', text):
+                t = target.decode("utf-8", "replace")
+                parts.add(posixpath.normpath(t.lstrip("/") if t.startswith("/") else "xl/" + t))
+    return parts & names
+
+
+def _small_entries(infos: list[zipfile.ZipInfo]) -> set[str]:
+    """Entries too small to matter even if their declared size lies: the smallest ones whose
+    worst-case inflation adds up to at most UNVERIFIED_BUDGET. Every other entry is inflated."""
+    out: set[str] = set()
+    budget = UNVERIFIED_BUDGET
+    for i in sorted(infos, key=lambda i: i.compress_size):
+        worst = i.compress_size * _DEFLATE_MAX if i.compress_type == zipfile.ZIP_DEFLATED else i.compress_size
+        if worst > budget:
+            break
+        budget -= worst
+        out.add(i.filename)
+    return out
+
+
+def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool) -> None:
+    """Inflate one entry as a stream: its real size must not pass the declared one; an XML
+    part's prolog must hold no DTD; a sheet's used range must fit MAX_CELLS. With ``full``
+    false only the start is read (for the prolog)."""
+    raw.seek(info.header_offset)
+    head = raw.read(30)
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {info.filename}")
+    n, m = struct.unpack("<HH", head[26:30])
+    raw.seek(info.header_offset + 30 + n + m)
+    prolog = _Prolog(p, info.filename)
+    extent = _Extent(exact=info.file_size <= EXACT_SCAN_SIZE) if sheet else None
+    pieces = _inflate(raw, info)
+    if full and info.compress_size > THREADED_SCAN_SIZE:
+        pieces = _ahead(pieces)  # zlib inflates the next pieces on the other core meanwhile
+    total = 0
+    try:
+        for out in pieces:
+            total += len(out)
+            if total > info.file_size:
+                raise _too_large(p, f"{info.filename}: inflates past the {info.file_size} bytes its zip header declares (zip bomb)")
+            prolog.feed(out)
+            if extent is not None:
+                extent.feed(out)
+            if not full and prolog.done:
+                return
+    finally:
+        pieces.close()
+    prolog.feed(b"", final=True)
+    if extent is not None:
+        rows, cols = extent.size()
+        if rows * cols > MAX_CELLS:
+            raise _too_large(p, f"{info.filename}: 使用区域 {rows:,} 行 × {cols:,} 列，请删除表格外远处的单元格（Ctrl+End 可定位）/ "
+                                f"used range {rows:,} rows × {cols:,} columns > {MAX_CELLS:,} cells: delete stray cells far from the table")
+
+
+def _inflate(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's bytes, inflated piece by piece (at most _OUT bytes each), to its real end
+    whatever size the zip declares (the caller counts)."""
+    left = info.compress_size
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    pending = b""
+    while True:
+        if not pending:
+            if left <= 0:
+                return
+            pending = raw.read(min(left, _PIECE))
+            if not pending:
+                return
+            left -= len(pending)
+        if inflater is None:
+            out, pending = pending, b""
+        else:
+            out = inflater.decompress(pending, _OUT)
+            pending = b"" if inflater.eof else inflater.unconsumed_tail
+        yield out
+        if inflater is not None and inflater.eof:
+            return
+
+
+_DONE = object()
+
+
+def _ahead(pieces: Iterator[bytes], depth: int = 3) -> Generator[bytes, None, None]:
+    """``pieces`` produced by a thread, at most ``depth`` ahead of the consumer (zlib releases
+    the GIL, so inflating overlaps the consumer's regex screen). Closing the generator stops
+    the thread; an exception in the thread is raised in the consumer."""
+    q: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in pieces:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="retiree-tools-inflate", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _Prolog:
+    """Everything before an XML part's root element: no DOCTYPE, ENTITY or other declaration
+    (billion laughs, external entities), at most MAX_XML_PROLOG bytes; UTF-8 or UTF-16."""
+
+    def __init__(self, p: Path, name: str):
+        self.p, self.name, self.buf, self.done = p, name, b"", False
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        if self.done:
+            return
+        self.buf += data[: MAX_XML_PROLOG + 4 - len(self.buf)]
+        verdict = _prolog_verdict(self.buf)
+        if verdict == "more" and (final or len(self.buf) > MAX_XML_PROLOG):
+            verdict = "ok" if final else "long"
+        if verdict == "more":
+            return
+        self.done = True
+        self.buf = b""
+        if verdict == "dtd":
+            raise _hostile(self.p, f"{self.name}: DOCTYPE/ENTITY")
+        if verdict == "long":
+            raise _hostile(self.p, f"{self.name}: XML prolog > {MAX_XML_PROLOG // 1024} KiB")
+
+
+def _prolog_verdict(data: bytes) -> str:
+    """``ok`` (root element reached, or not XML), ``dtd``, or ``more`` (need more bytes)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
+    elif data[:2] in (b"<\x00", b"\x00<"):
+        enc = "utf-16-le" if data[:1] == b"<" else "utf-16-be"
+        text = data[: len(data) // 2 * 2].decode(enc, errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n:
+            return "more"
+        if text[i] != "<":
+            return "ok"  # not XML (a picture, a binary part) or text before the root: not ours to judge
+        if n - i < 4 and "<!--".startswith(text[i:]):
+            return "more"  # "<", "<!" or "<!-" at the end of what we have
+        if text.startswith("<?", i):
+            j, skip = text.find("?>", i + 2), 2
+        elif text.startswith("<!--", i):
+            j, skip = text.find("-->", i + 4), 3
+        elif text.startswith("<!", i):
+            return "dtd"
+        else:
+            return "ok"
+        if j < 0:
+            return "more"
+        i = j + skip
+
+
+# a cell reference of a cell that has content (a self-closing <c …/> holds no value and the
+# engine skips it); rows and cells without a reference are counted along the sheet
+_REF = re.compile(rb'<c\s+r="([A-Z]{1,4})(\d{1,9})"[^>]*(?<!/)>')
+_ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d{1,9})"')
+# the screen of large sheets, one pass: a cell without a reference first (<c> or attributes
+# before r=), or a reference at column BA (53) or further or at row 1,000,000 or further —
+# below both a sheet holds at most 52 × 999,999 cells, about MAX_CELLS
+# (written for both Python's re and RE2: no look-around)
+_SCREEN_PATTERN = rb'<c(?:>|\s+(?:[^r\s]|r[^=]|r=[^"]|r="(?:[A-Z]{3}|[B-Z][A-Z]\d|[A-Z]{1,2}\d{7})))'
+_SCREEN = re.compile(_SCREEN_PATTERN)
+
+
+def _screen_hit(data: bytes) -> bool:
+    """Whether _SCREEN matches anywhere in ``data``, asked of RE2 through pyarrow: as fast as
+    ``re`` but it releases the GIL, so the inflating thread keeps the other core busy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(data)))  # not pa.array: that imports pandas
+    arr = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(data)])
+    return pc.match_substring_regex(arr, _SCREEN_PATTERN.decode("ascii"))[0].as_py()
+
+
+class _Extent:
+    """The used range of a sheet as the engine will allocate it: the largest row and column of
+    any cell with content. Sheets up to EXACT_SCAN_SIZE have every reference read; larger ones
+    are screened (one regex pass) and read exactly from the first unusual cell on. Cells
+    written without a reference are counted along their rows."""
+
+    def __init__(self, exact: bool):
+        self.exact = exact
+        self.max_row = self.max_col = self.rows = self.row_attr = self.max_run = 0
+        self.carry = b""
+
+    def feed(self, out: bytes) -> None:
+        if not out:
+            return
+        data = self.carry + out
+        self.carry = data[-96:]
+        if not self.exact:
+            if not _screen_hit(data):
+                return
+            m = _SCREEN.search(data)
+            if m is None or m.start() > len(data) - 16:  # cut at the end: seen again in the carry
+                return
+            self.exact = True
+        self.rows += out.count(b"<row")
+        refs = _REF.findall(data)
+        if refs:
+            self.max_col = max(self.max_col, max(map(_col_number, set(map(_first, refs)))))
+            self.max_row = max(self.max_row, max(map(int, map(_second, refs))))
+        end = len(data) - 8  # a "<c " at the very end may have its r= in the next piece
+        if b"<c>" in data or data.count(b"<c ", 0, end) > data.count(b'<c r="', 0, end + 6):
+            rows = _ROW_R.findall(data)
+            if rows:
+                self.row_attr = max(self.row_attr, max(map(int, rows)))
+            self.max_run = max(self.max_run, max(seg.count(b"<c>") + seg.count(b"<c ") for seg in data.split(b"<row")))
+
+    def size(self) -> tuple[int, int]:
+        rows, cols = max(self.max_row, 1), max(self.max_col, 1)
+        if self.max_run:
+            rows, cols = max(rows, self.row_attr, self.rows), max(cols, self.max_run)
+        return rows, cols
+
+
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE compound files: an encrypted OOXML workbook is a CFB holding an EncryptedPackage stream
+# ---------------------------------------------------------------------------------------------
+
+_FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
+_ENCRYPTED_NAMES = {"EncryptedPackage", "EncryptionInfo"}
+
+
+def ole_is_encrypted(p: Path) -> bool:
+    """True when the compound file's directory names an EncryptedPackage or EncryptionInfo
+    stream (an encrypted OOXML workbook; a password-protected .xls is reported by the engine).
+    The directory is followed through the FAT (it can sit anywhere in the file); any
+    inconsistency falls back to scanning the first MiB."""
+    try:
+        names = _ole_names(p)
+    except (OSError, ValueError, struct.error, IndexError):
+        with p.open("rb") as fh:
+            return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in fh.read(MiB)
+    return bool(_ENCRYPTED_NAMES & names)
+
+
+def _ole_names(p: Path) -> set[str]:
+    with p.open("rb") as fh:
+        header = fh.read(512)
+        if len(header) < 512:
+            raise ValueError("short")
+        shift = struct.unpack("<H", header[30:32])[0]
+        if shift not in (9, 12):
+            raise ValueError("sector size")
+        size = 1 << shift
+        n_fat, first_dir = struct.unpack("<II", header[44:52])
+        first_difat, n_difat = struct.unpack("<II", header[68:76])
+        fat_sectors = [s for s in struct.unpack("<109I", header[76:512]) if s not in (_FREE, _END)]
+        seen = 0
+        while first_difat not in (_FREE, _END) and seen < n_difat and seen < 10_000:
+            fh.seek((first_difat + 1) * size)
+            block = struct.unpack(f"<{size // 4}I", fh.read(size))
+            fat_sectors += [s for s in block[:-1] if s not in (_FREE, _END)]
+            first_difat = block[-1]
+            seen += 1
+        fat_sectors = fat_sectors[: max(n_fat, 0)]
+
+        def fat_entry(sector: int) -> int:
+            per = size // 4
+            fh.seek((fat_sectors[sector // per] + 1) * size + (sector % per) * 4)
+            return struct.unpack("<I", fh.read(4))[0]
+
+        names: set[str] = set()
+        sector, hops = first_dir, 0
+        while sector not in (_FREE, _END) and hops < 100_000:
+            fh.seek((sector + 1) * size)
+            block = fh.read(size)
+            for k in range(0, len(block) - 127, 128):
+                length = struct.unpack("<H", block[k + 64:k + 66])[0]
+                if 2 <= length <= 64:
+                    names.add(block[k:k + length - 2].decode("utf-16-le", errors="replace"))
+            sector = fat_entry(sector)
+            hops += 1
+        return names

@@ -1,0 +1,530 @@
+"""Reading workbooks safely: sniff the real format, refuse hostile files, and load cells as text.
+
+Every cell comes back as text (or None for blank) exactly as the engine gives it; nothing is
+converted by guessing (pandas would turn ``1972.10`` into 1972.1). Rows keep the number Excel
+shows. xlsx/xlsm are loaded with fastexcel (calamine → Arrow, the fastest reader measured);
+xls/ods with python-calamine; csv with pandas in chunks, encoding detected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as _dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from retiree_tools.findings.errors import InputError
+from retiree_tools.io.containers import (  # noqa: F401 - the bounds are re-exported for callers and docs
+    MAX_CELLS,
+    MAX_RATIO,
+    MAX_UNCOMPRESSED,
+    MAX_ZIP_ENTRIES,
+    RATIO_MIN_SIZE,
+    check_zip,
+    ole_is_encrypted,
+)
+from retiree_tools.io.prefetch import EXCEL_SUFFIXES as _EXCEL_SUFFIXES
+from retiree_tools.io.prefetch import (
+    MAX_FILE_BYTES,
+    SUPPORTED_SUFFIXES,  # noqa: F401 - re-exported
+    ZIP_MAGIC,
+    load_text_sheet,
+    take_reader,
+    take_sheet,
+    vetted,
+)
+
+# ---- safety bounds (documented in docs/security.md); the zip and OLE ones live in containers ----
+MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut (value-too-long)
+PEEK_ROWS = 40
+PEEK_CELL_CHARS = 1_000  # peeked cells (header and title rows) are cut to this length
+CSV_CHUNK_ROWS = 200_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NATIVE_SUFFIXES = {"xlsx": {".xlsx", ".xlsm"}, "xls": {".xls"}, "ods": {".ods"}}
+
+
+@dataclass
+class Peek:
+    """The first rows of a sheet, for header detection: (excel_row, cells) with cells as text."""
+
+    rows: list[tuple[int, list[str | None]]]
+    col_offset: int  # absolute 0-based index of the first column
+
+
+@dataclass
+class Source:
+    """An opened input: its real format and sheets. Data is loaded by :meth:`chunks`."""
+
+    path: Path
+    kind: str  # xlsx | xls | ods | csv
+    sheets: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    errors: str = "replace"  # "retiree-gb18030": UTF-8 with lines in GB18030 decoded as such
+    delimiter: str = ","
+    nul: bool = False  # NUL bytes seen in the CSV's first 4 MiB: removed from every value
+    width: int = 0
+    _reader: object = None
+    _tables: dict = field(default_factory=dict)
+
+    # -- header peek --
+    def peek(self, sheet: str | None) -> Peek:
+        if self.kind == "csv":
+            return self._peek_csv()
+        if self.kind == "xlsx":
+            return self._peek_xlsx(sheet)
+        return self._peek_calamine(sheet)
+
+    def _fast(self):  # lazily opened fastexcel reader
+        if self._reader is None:
+            import fastexcel
+
+            try:
+                self._reader = take_reader(self.path) or fastexcel.read_excel(self._engine_source())
+            except Exception as exc:  # noqa: BLE001 - engine errors are many and untyped
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        return self._reader
+
+    def _sheet_table(self, sheet: str | None):
+        """The whole sheet as an Arrow table of text, parsed once (calamine parses the whole
+        sheet even for a few rows, so the peek and the data share one parse)."""
+        key = sheet or ""
+        if key not in self._tables:
+            reader = self._fast()
+            try:
+                sh = take_sheet(self.path, sheet, self.sheets) or load_text_sheet(reader, sheet if sheet is not None else 0)
+                table = sh.to_arrow()
+                cols = [c.absolute_index for c in sh.available_columns()]
+            except Exception as exc:  # noqa: BLE001
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+            self._tables = {key: (table, cols)}  # one sheet kept at a time (memory)
+        return self._tables[key]
+
+    def _peek_xlsx(self, sheet: str | None) -> Peek:
+        table, cols = self._sheet_table(sheet)
+        col_offset = cols[0] if cols else 0
+        head = table.slice(0, PEEK_ROWS)
+        data = [head.column(i).to_pylist() for i in range(head.num_columns)]
+        first_row = _xlsx_first_row(self.path, sheet, self.sheets)
+        rows = [[c[i] for c in data] for i in range(head.num_rows)]
+        if rows and all(v in (None, "") for v in rows[0]):
+            # calamine started its range at a blank-valued cell: take its own start instead
+            first_row = self._calamine_start(sheet)[0] + 1
+        return Peek([(first_row + i, _trim(r)) for i, r in enumerate(rows)], col_offset)
+
+    def _engine_source(self) -> str | bytes:
+        """The path for the engines, or the file's bytes when its name does not match its real
+        format (an .xls named .xlsx): the engines choose the format by the file name."""
+        if self.path.suffix.lower() in _NATIVE_SUFFIXES[self.kind]:
+            return str(self.path)
+        return self.path.read_bytes()
+
+    def _calamine_workbook(self):
+        import python_calamine
+
+        source = self._engine_source()
+        if isinstance(source, bytes):
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
+        return python_calamine.CalamineWorkbook.from_path(source)
+
+    def _calamine_sheet(self, sheet: str | None):
+        try:
+            wb = self._calamine_workbook()
+            return wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+
+    def _calamine_start(self, sheet: str | None) -> tuple[int, int]:
+        start = self._calamine_sheet(sheet).start
+        return (start[0], start[1]) if start else (0, 0)
+
+    def _calamine_rows(self, sheet: str | None) -> tuple[list[list[str | None]], int, int]:
+        sh = self._calamine_sheet(sheet)
+        start = sh.start or (0, 0)
+        try:
+            rows = [[_cell_text(v) for v in r] for r in sh.to_python(skip_empty_area=True)]
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        return rows, start[0] + 1, start[1]
+
+    def _peek_calamine(self, sheet: str | None) -> Peek:
+        rows, first, col0 = self._calamine_rows(sheet)
+        return Peek([(first + i, _trim(r)) for i, r in enumerate(rows[:PEEK_ROWS])], col0)
+
+    def _peek_csv(self) -> Peek:
+        import csv
+
+        rows = []
+        with self._open_text() as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            try:
+                for i, rec in enumerate(reader):
+                    if i >= PEEK_ROWS:
+                        break
+                    rows.append((i + 1, _trim([v.replace("\x00", "") or None for v in rec])))
+            except csv.Error as exc:
+                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+        self.width = max((len(r) for _, r in rows), default=0)
+        return Peek(rows, 0)
+
+    # -- data --
+    def chunks(self, sheet: str | None, first_data_row: int, columns: list[int], peek: Peek) -> Iterator[tuple[int, pd.DataFrame]]:
+        """Yield (excel_row_of_first_line, frame) with one text column per absolute index in
+        ``columns`` (named by the index), starting at ``first_data_row``."""
+        if self.kind == "csv":
+            yield from self._chunks_csv(first_data_row, columns)
+            return
+        if self.kind == "xlsx":
+            yield first_data_row, self._frame_xlsx(sheet, first_data_row, columns, peek)
+            return
+        rows, first, col0 = self._calamine_rows(sheet)
+        skip = first_data_row - first
+        body = rows[skip:]
+        data = {c: [r[c - col0] if 0 <= c - col0 < len(r) else None for r in body] for c in columns}
+        yield first_data_row, pd.DataFrame(data, dtype=object)
+
+    def _frame_xlsx(self, sheet: str | None, first_data_row: int, columns: list[int], peek: Peek) -> pd.DataFrame:
+        table, cols = self._sheet_table(sheet)
+        first = peek.rows[0][0] if peek.rows else 1
+        table = table.slice(first_data_row - first)
+        where = {idx: i for i, idx in enumerate(cols)}
+        # Arrow-backed text columns: no Python object per cell (checks work on Arrow arrays)
+        return pd.DataFrame({c: pd.arrays.ArrowExtensionArray(table.column(where[c]) if c in where
+                                                              else pa.nulls(table.num_rows, pa.string()))
+                             for c in columns}, index=range(table.num_rows))
+
+    def _open_text(self):
+        return _NulFree(open(self.path, encoding=self.encoding, errors=self.errors, newline=""))
+
+    def _chunks_csv(self, first_data_row: int, columns: list[int]) -> Iterator[tuple[int, pd.DataFrame]]:
+        width = max([self.width, *(c + 1 for c in columns)])
+        kw = dict(skiprows=first_data_row - 1, names=list(range(width)), usecols=columns or None, chunksize=CSV_CHUNK_ROWS)
+        try:
+            yield from self._csv_chunks(first_data_row, kw, engine="c")
+        except _RaggedCsv:
+            # a line with more fields than the header: re-read with the python engine, cutting
+            # the extra fields instead of dropping the person
+            yield from self._csv_chunks(first_data_row, {**kw, "on_bad_lines": lambda bad: bad[:width]}, engine="python")
+
+    def _csv_chunks(self, first_data_row: int, kw: dict, engine: str) -> Iterator[tuple[int, pd.DataFrame]]:
+        # the path, not an open text handle: pandas decodes a handle through a re-encoding
+        # buffer that is very slow on multi-byte text (measured 20x on a 1M-row Chinese CSV)
+        reader = _csv_frame(str(self.path), self.delimiter, path=self.path, engine=engine,
+                            encoding=self.encoding, encoding_errors=self.errors, **kw)
+        row = first_data_row
+        emitted = False
+        try:
+            for chunk in reader:
+                if self.nul:
+                    chunk = chunk.replace("\x00", "", regex=True)
+                # pandas numbers chunk k from k × chunksize: every chunk starts at 0 here
+                chunk = chunk.replace("", None).reset_index(drop=True)
+                emitted = True
+                yield row, chunk
+                row += len(chunk)
+        except pd.errors.ParserError as exc:
+            if engine == "c" and not emitted:
+                raise _RaggedCsv() from None
+            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+
+
+class _RaggedCsv(Exception):
+    pass
+
+
+def _csv_frame(source, delimiter: str, path: Path, engine: str = "c", **kw):
+    """pandas.read_csv of ``source`` (a path or a text handle), every cell as text."""
+    kw.setdefault("on_bad_lines", "error")
+    try:
+        return pd.read_csv(source, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                           engine=engine, skip_blank_lines=False, quoting=0, **kw)
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("file-empty", str(path)) from None
+
+
+def blank(v: object) -> bool:
+    """None, NaN and pandas' NA (Arrow columns) all mean an empty cell."""
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _trim(cells: list[str | None]) -> list[str | None]:
+    """Peeked cells: blanks → None, and text cut to PEEK_CELL_CHARS (a header or title is short;
+    a 10 MB cell must not make header detection crawl)."""
+    return [None if c is None or (isinstance(c, str) and not c.strip())
+            else (c[:PEEK_CELL_CHARS] if isinstance(c, str) else c) for c in cells]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _cell_text(v: object) -> str | None:
+    """python-calamine value → the text fastexcel would give for it."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e20 else repr(v)
+    if isinstance(v, _dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, _dt.date):
+        return v.strftime("%Y-%m-%d 00:00:00")
+    return str(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening: sniff the real format, check the container, detect the text encoding.
+# ---------------------------------------------------------------------------------------------
+
+def open_source(path: str | Path) -> Source:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError:
+        raise InputError("file-unreadable", str(p), detail="文件不存在 / no such file") from None
+    except IsADirectoryError:
+        raise InputError("file-unreadable", str(p), detail="是目录 / is a directory") from None
+    except OSError as exc:
+        raise InputError("file-unreadable", str(p), detail=exc.strerror or str(exc)) from None
+    if size == 0:
+        raise InputError("file-empty", str(p))
+    if size > MAX_FILE_BYTES:
+        raise InputError("file-too-large", str(p), detail=f"{size} bytes > {MAX_FILE_BYTES}")
+    suffix = p.suffix.lower()
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        kind = vetted(p) or check_zip(p)  # vetted: the container check already ran in inputs.prefetch
+        src = Source(p, kind)
+    elif head.startswith(_OLE_MAGIC):
+        if ole_is_encrypted(p):
+            raise InputError("file-encrypted", str(p))
+        src = Source(p, "xls")
+    elif suffix in _EXCEL_SUFFIXES:
+        low = head.lstrip().lower()
+        if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+            raise InputError("file-unreadable", str(p), detail="这是网页/XML 文件而非 Excel 工作簿，请用 Excel 打开后另存为 .xlsx / HTML or XML saved with an Excel name; save it as .xlsx")
+        raise InputError("file-unreadable", str(p), detail=f"不是有效的 {suffix} 文件 / not a valid {suffix} file")
+    else:
+        src = Source(p, "csv")
+        src.encoding = detect_encoding(p)
+        if src.encoding in ("utf-8", "utf-8-sig"):  # a GB18030 line anywhere is decoded as such
+            src.errors = "retiree-gb18030"
+        src.nul = _has_nul(p)
+        src.delimiter = _sniff_delimiter(head, src.encoding)
+        return src
+    src.sheets = _sheet_names(src)
+    return src
+
+
+def _sheet_names(src: Source) -> list[str]:
+    if src.kind == "xlsx":
+        try:
+            return list(src._fast().sheet_names)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise InputError("file-unreadable", str(src.path), detail=_short(exc)) from None
+    try:
+        return list(src._calamine_workbook().sheet_names)
+    except Exception as exc:  # noqa: BLE001
+        msg = _short(exc)
+        if "password" in msg.lower() or "encrypt" in msg.lower():
+            raise InputError("file-encrypted", str(src.path)) from None
+        raise InputError("file-unreadable", str(src.path), detail=msg) from None
+
+
+_ROW_OPEN = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ROW_ATTR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_CELL_REF = re.compile(rb'\br="[A-Z]+(\d+)"')
+
+
+def _xlsx_first_row(path: Path, sheet: str | None, sheets: list[str]) -> int:
+    """Excel row number of the first cell that holds a value, read by streaming the sheet XML
+    (calamine starts its range there; fastexcel does not say where)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet or (sheets[0] if sheets else None))
+            if part is None:
+                return 1
+            with zf.open(part) as fh:
+                buf = b""
+                current_row = 0
+                while True:
+                    block = fh.read(1 << 16)
+                    if not block:
+                        return 1
+                    buf += block
+                    for m in _ROW_OPEN.finditer(buf):
+                        cell = m.group(0)
+                        ref = _CELL_REF.search(cell)
+                        if ref:
+                            current_row = int(ref.group(1))
+                        else:
+                            before = _ROW_ATTR.findall(buf[: m.start()])
+                            current_row = int(before[-1]) if before else current_row + 1
+                        inner = m.group(1) or b""
+                        if re.search(rb"<(?:\w+:)?v>[^<]", inner) or re.search(rb"<(?:\w+:)?t[^>]*>[^<]", inner):
+                            return current_row
+                    buf = buf[-4096:]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return 1
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str | None) -> str | None:
+    from defusedxml import ElementTree as ET
+
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    for s in wb.iter():
+        if s.tag.endswith("}sheet") and (sheet is None or s.get("name") == sheet):
+            target = targets.get(s.get(ns_rel), "")
+            target = target.lstrip("/")
+            return target if target.startswith("xl/") else "xl/" + target
+    return None
+
+
+def detect_encoding(p: Path) -> str:
+    """utf-8 (BOM or not) when the file decodes as UTF-8, or when most of its non-ASCII lines
+    do (a file glued together from two exports: the other lines are read as GB18030, see
+    :func:`_gb18030_lines`); else GB18030 when it decodes as that (GBK/GB2312 are subsets);
+    else charset-normalizer's best guess."""
+    with p.open("rb") as fh:
+        sample = fh.read(4 * 1024 * 1024)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            _decode_prefix(sample, enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    if _mostly_utf8(sample):
+        return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample[:200_000]).best()
+    return best.encoding if best else "gb18030"
+
+
+def _has_nul(p: Path) -> bool:
+    with p.open("rb") as fh:
+        return b"\x00" in fh.read(4 * 1024 * 1024)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """More of the sample's non-ASCII lines are valid UTF-8 than not."""
+    good = bad = 0
+    for line in sample.split(b"\n")[:-1] or [sample]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > bad
+
+
+def _gb18030_lines(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler ``retiree-gb18030``: bytes that are not UTF-8 are decoded as GB18030
+    up to the end of their line (a GBK row in a UTF-8 file), never dropped."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    data = exc.object
+    nl = data.find(b"\n", exc.start)
+    end = max(exc.end, len(data) if nl < 0 else nl)
+    return bytes(data[exc.start:end]).decode("gb18030", errors="replace"), end
+
+
+codecs.register_error("retiree-gb18030", _gb18030_lines)
+
+
+class _NulFree:
+    """A text stream without NUL characters (old exports pad fields with them)."""
+
+    def __init__(self, fh):
+        self._fh = fh
+
+    def read(self, size: int = -1) -> str:
+        return self._fh.read(size).replace("\x00", "")
+
+    def readline(self, size: int = -1) -> str:
+        return self._fh.readline(size).replace("\x00", "")
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._fh.readline()
+        if not line:
+            raise StopIteration
+        return line.replace("\x00", "")
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
+
+
+def _decode_prefix(sample: bytes, enc: str) -> None:
+    """Decode ``sample``; a multi-byte character cut at the sample's end is not an error."""
+    dec = codecs.getincrementaldecoder(enc)()
+    dec.decode(sample, final=False)
+
+
+def _sniff_delimiter(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="replace")
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    best, score = ",", -1
+    for d in (",", "\t", ";", "|"):
+        counts = [ln.count(d) for ln in lines]
+        s = max(counts) if counts else 0
+        if s > score:
+            best, score = d, s
+    return best
+
+
+def read_text_table(path: str | Path) -> list[list[str | None]]:
+    """All rows of a small side file (catalogue, targets, roster) as text cells: used where the
+    whole table is wanted and no header detection by policy applies."""
+    return read_text_rows(path)[1]
+
+
+def read_text_rows(path: str | Path) -> tuple[int, list[list[str | None]]]:
+    """:func:`read_text_table` with the row number (as Excel shows it) of the first row."""
+    src = open_source(path)
+    sheet = src.sheets[0] if src.sheets else None
+    peek = src.peek(sheet)
+    if not peek.rows:
+        raise InputError("file-empty", str(path))
+    first = peek.rows[0][0]
+    width = max((len(r) for _, r in peek.rows), default=0)
+    rows: list[list[str | None]] = []
+    with contextlib.suppress(StopIteration):
+        for _, frame in src.chunks(sheet, first, list(range(peek.col_offset, peek.col_offset + max(width, 1))) if src.kind != "csv" else [], peek):
+            rows.extend([[None if blank(v) else str(v) for v in r] for r in frame.itertuples(index=False)])
+    return first, rows
+
+
+__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_rows", "read_text_table"]

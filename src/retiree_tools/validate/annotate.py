@@ -1,0 +1,95 @@
+"""The annotated copy: the enterprise's workbook with every bad cell filled and commented, plus
+a 问题清单 sheet listing all findings. The input file is only read; the copy is written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retiree_tools.findings.codes import title, ui
+from retiree_tools.findings.model import FileReport, column_letter
+from retiree_tools.io.safe import escape_formula
+from retiree_tools.io.source import blank, open_source
+from retiree_tools.io.xlsx import save_openpyxl
+
+_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+_SHEET_NAME = {"zh": "问题清单", "en": "Findings"}
+
+
+def _load_workbook(path: Path):
+    """openpyxl workbook of the input: xlsx/xlsm loaded as is; xls/ods/csv copied cell by cell
+    into a new workbook (their formatting cannot be kept)."""
+    import openpyxl
+
+    src = open_source(path)
+    if src.kind == "xlsx":
+        keep_vba = path.suffix.lower() == ".xlsm"
+        try:  # opened as a file: openpyxl refuses a real xlsx by its name when it is called .xls
+            with path.open("rb") as fh:
+                return openpyxl.load_workbook(fh, keep_vba=keep_vba, rich_text=False)
+        except Exception as exc:  # noqa: BLE001 - openpyxl's errors are many and untyped
+            from retiree_tools.findings.errors import InputError
+
+            raise InputError("file-unreadable", str(path), detail=f"openpyxl: {type(exc).__name__}: {str(exc)[:160]}") from None
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    sheets = src.sheets or [path.stem[:31] or "Sheet1"]
+    for name in sheets:
+        ws = wb.create_sheet(name[:31])
+        peek = src.peek(name if src.kind != "csv" else None)
+        if not peek.rows:
+            continue
+        first = peek.rows[0][0]
+        width = max(len(r) for _, r in peek.rows)
+        cols = list(range(peek.col_offset, peek.col_offset + width)) if src.kind != "csv" else []
+        for row0, frame in src.chunks(name if src.kind != "csv" else None, first, cols, peek):
+            for i, rec in enumerate(frame.itertuples(index=False)):
+                for j, v in enumerate(rec):
+                    if not blank(v):
+                        cell = ws.cell(row=row0 + i, column=peek.col_offset + j + 1, value=escape_formula(str(v)))
+                        cell.data_type = "s"
+    return wb
+
+
+def write_annotated(report: FileReport, out: str | Path, lang: str = "zh", show_pii: bool = True) -> Path:
+    """Write the annotated copy of ``report.path`` to ``out`` (xlsx). Personal data is kept
+    (the enterprise fixes its own file); the file is created owner-only."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = _load_workbook(Path(report.path))
+    sheet = report.sheet if report.sheet in wb.sheetnames else wb.sheetnames[0]
+    ws = wb[sheet]
+    by_cell: dict[tuple[int, str], list] = {}
+    for f in report.sorted_findings():
+        if f.row is not None and f.column is not None:
+            by_cell.setdefault((f.row, f.column), []).append(f)
+    for (row, col), items in by_cell.items():
+        cell = ws[f"{col}{row}"]
+        worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+        cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
+        text = "\n".join(f"[{f.code}] {f.message}" for f in items)
+        cell.comment = Comment(text[:30000], "retiree-tools", width=320, height=max(80, 40 * len(items)))
+    name = _SHEET_NAME.get(lang, _SHEET_NAME["zh"])
+    if name in wb.sheetnames:
+        del wb[name]
+    out_ws = wb.create_sheet(name, 0)
+    heads = ["row", "column", "header", "severity", "code", "value", "message"]
+    out_ws.append([ui(h, lang) for h in heads] + [ui("message", lang) + "(" + ("类别" if lang != "en" else "kind") + ")"])
+    for f in report.sorted_findings():
+        d = f.to_dict(show_pii=show_pii)
+        out_ws.append([escape_formula(v) for v in [d["row"], d["column"], d["header"], ui(d["severity"], lang), d["code"],
+                                                   d["value"], d["message"], title(d["code"], lang)]])
+    for c in out_ws[1]:
+        c.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGH", [6, 6, 18, 8, 20, 24, 70, 20], strict=True):
+        out_ws.column_dimensions[letter].width = width
+    for row in out_ws.iter_rows(min_row=2, min_col=7, max_col=7):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    out_ws.freeze_panes = "A2"
+    out_ws.auto_filter.ref = f"A1:H{max(out_ws.max_row, 1)}"
+    wb.active = 0
+    return save_openpyxl(wb, out)
+
+
+__all__ = ["write_annotated", "column_letter"]
