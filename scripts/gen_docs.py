@@ -49,7 +49,7 @@ def cli_md() -> str:
 
 
 def policy_tables() -> str:
-    from retiree_tools.policy.model import load_policy
+    from retiree_tools.policy import load_policy
 
     p = load_policy()
     out = ["### Fields", "", "| key | header | kind | personal data | aliases |", "|---|---|---|---|---|"]

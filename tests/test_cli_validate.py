@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.policy.model import load_policy
+from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
 from factory import person, write_csv, write_openpyxl

@@ -14,7 +14,7 @@ import pytest
 from retiree_tools.findings.errors import InputError
 from retiree_tools.io import containers
 from retiree_tools.io import prefetch as inputs
-from retiree_tools.policy.model import load_policy
+from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
 from factory import person, write_openpyxl

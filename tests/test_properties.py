@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retiree_tools.findings.codes import CODES
-from retiree_tools.policy.model import load_policy
+from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
 from factory import HEADERS, TITLE, person

@@ -60,7 +60,7 @@ def _fail_after(monkeypatch, owner, attr: str, n: int) -> None:
 
 
 def test_annotated_copy_is_atomic(tmp_path, monkeypatch):
-    from retiree_tools.policy.model import load_policy
+    from retiree_tools.policy import load_policy
     from retiree_tools.validate.annotate import write_annotated
     from retiree_tools.validate.run import Options, validate_paths
 
@@ -84,7 +84,7 @@ def test_assigned_file_is_atomic(tmp_path, monkeypatch, suffix):
     from retiree_tools.assign.catalog import load_catalog
     from retiree_tools.assign.contract import AssignedWriter
     from retiree_tools.assign.decide import iter_assigned
-    from retiree_tools.policy.model import load_policy
+    from retiree_tools.policy import load_policy
 
     src = write_csv(tmp_path / "in.csv", [person(i) for i in range(1, 6)], "utf-8")
     frames = list(iter_assigned([src], load_catalog(SAMPLES / "catalog.csv"), load_policy()))
@@ -167,7 +167,7 @@ def _assigned_csv(d: Path) -> Path:
     from retiree_tools.assign.catalog import load_catalog
     from retiree_tools.assign.contract import AssignedWriter
     from retiree_tools.assign.decide import iter_assigned
-    from retiree_tools.policy.model import load_policy
+    from retiree_tools.policy import load_policy
 
     src = write_csv(d / "people.csv", [person(i) for i in range(1, 5)], "utf-8")
     out = d / "assigned.csv"

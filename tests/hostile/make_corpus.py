@@ -85,7 +85,7 @@ def assigned_rows(work: Path) -> list[list[str]]:
     from retiree_tools.assign.catalog import load_catalog
     from retiree_tools.assign.contract import AssignedWriter
     from retiree_tools.assign.decide import iter_assigned
-    from retiree_tools.policy.model import load_policy
+    from retiree_tools.policy import load_policy
     from retiree_tools.validate.run import Options
 
     src = work / "_people.csv"

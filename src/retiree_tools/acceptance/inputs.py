@@ -1,5 +1,6 @@
 """Reading acceptance side files: the targets table (validated strictly) and the expected roster."""
 
+
 from __future__ import annotations
 
 import calendar
@@ -12,8 +13,9 @@ from retiree_tools.domain.dates import INVALID, parse_one
 from retiree_tools.domain.idcard import ID15, normalise_id, upgrade_15
 from retiree_tools.domain.text import clean_value, fold_width, header_key
 from retiree_tools.findings.errors import InputError
-from retiree_tools.io.source import read_text_rows
+from retiree_tools.io.tables import alias_match, read_text_rows, scan_header
 
+EMITS = ("targets-invalid",)
 HEADER_SCAN_ROWS = 20
 
 # header aliases (compared with textnorm.header_key: no spaces/punctuation, case-insensitive)
@@ -60,8 +62,8 @@ class RosterPerson:
     line: int
 
 
-def _invalid(path: Path, zh: str, en: str) -> InputError:
-    return InputError("targets-invalid", str(path), detail=f"{zh} / {en}")
+def _invalid(path: Path, reason: str, **params: object) -> InputError:
+    return InputError("targets-invalid", str(path), reason=reason, **params)
 
 
 def _text(v: str | None) -> str:
@@ -72,16 +74,8 @@ def _find_header(rows: list[list[str | None]], spec: dict[str, tuple[str, ...]],
                  must: set[str]) -> tuple[int, dict[str, int]] | None:
     """(index of the header row, field → column) of the first row among the first rows that
     names every field in ``must``."""
-    keys = {header_key(a): f for f, aliases in spec.items() for a in aliases}
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cols: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            field = keys.get(header_key(cell)) if cell else None
-            if field and field not in cols:
-                cols[field] = j
-        if must <= set(cols):
-            return i, cols
-    return None
+    found = scan_header(rows, alias_match(spec), lambda fields: must <= fields, limit=HEADER_SCAN_ROWS)
+    return (found.index, found.columns) if found else None
 
 
 def parse_rate(text: str) -> float | None:
@@ -122,8 +116,7 @@ def read_targets(path: str | Path) -> list[Target]:
     first, rows = read_text_rows(path)
     found = _find_header(rows, TARGET_HEADERS, {"scope", "target"})
     if found is None or not ({"key", "name"} & set(found[1])):
-        raise _invalid(path, "找不到表头：需要 范围(scope)、键/代码(key)、目标(target) 列",
-                       "no header with scope, key and target columns")
+        raise _invalid(path, "error.targets_no_header")
     head, cols = found
     if "key" not in cols:  # only a name column: the name is the key
         cols["key"] = cols.pop("name")
@@ -140,34 +133,28 @@ def read_targets(path: str | Path) -> list[Target]:
         deadline_t, rate_t = cell(row, "deadline"), cell(row, "min_rate")
         if not any((scope_t, key, name, target_t, deadline_t, rate_t)):
             continue
-        where = f"第 {line} 行"
         scope = SCOPE_ALIASES.get(header_key(scope_t))
         if scope is None:
-            raise _invalid(path, f"{where}：未知范围“{scope_t}”（应为 enterprise/企业 或 unit/接收单位/区县/单位）",
-                           f"line {line}: unknown scope '{scope_t}' (enterprise or unit)")
+            raise _invalid(path, "error.targets_scope", line=line, scope=scope_t)
         key = key or name
         if not key:
-            raise _invalid(path, f"{where}：键/代码为空", f"line {line}: empty key")
+            raise _invalid(path, "error.targets_empty_key", line=line)
         target = parse_count(target_t)
         if target is None:
-            raise _invalid(path, f"{where}：目标人数“{target_t}”不是非负整数",
-                           f"line {line}: target '{target_t}' is not a whole number ≥ 0")
+            raise _invalid(path, "error.targets_count", line=line, value=target_t)
         deadline = None
         if deadline_t:
             deadline = parse_date(deadline_t)
             if deadline is None:
-                raise _invalid(path, f"{where}：截止日期“{deadline_t}”无法识别（可写作 2025-06-30、2025年6月30日）",
-                               f"line {line}: deadline '{deadline_t}' is not a date (use 2025-06-30)")
+                raise _invalid(path, "error.targets_deadline", line=line, value=deadline_t)
         min_rate = None
         if rate_t:
             min_rate = parse_rate(rate_t)
             if min_rate is None:
-                raise _invalid(path, f"{where}：最低比例“{rate_t}”无效（可写作 1、0.95、95%）",
-                               f"line {line}: min_rate '{rate_t}' is invalid (use 1, 0.95 or 95%)")
+                raise _invalid(path, "error.targets_rate", line=line, value=rate_t)
         ident = ("enterprise" if scope == "enterprise" else "unit", key.upper())
         if ident in seen:
-            raise _invalid(path, f"{where}：键“{key}”与第 {seen[ident]} 行重复",
-                           f"line {line}: key '{key}' duplicates line {seen[ident]}")
+            raise _invalid(path, "error.targets_duplicate", line=line, key=key, other=seen[ident])
         seen[ident] = line
         out.append(Target(scope, key, name or None, target, deadline, min_rate, line))
     return out
@@ -189,8 +176,7 @@ def read_roster(path: str | Path) -> list[RosterPerson]:
     first, rows = read_text_rows(path)
     found = _find_header(rows, ROSTER_HEADERS, {"id_number"})
     if found is None:
-        raise InputError("file-unreadable", str(path),
-                         detail="名册中找不到“身份证号码”列 / the roster has no ID number column")
+        raise InputError("file-unreadable", str(path), reason="error.roster_no_id")
     head, cols = found
     out: list[RosterPerson] = []
     for i, row in enumerate(rows[head + 1:], start=head + 1):

@@ -1,10 +1,14 @@
-"""The acceptance report's data model (pydantic), its JSON form and its labels in zh / en."""
+"""The acceptance report's data model (pydantic) and its JSON form; labels from the text catalogue."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, Field
 
+from retiree_tools.assign.contract import status_text
 from retiree_tools.domain.mask import mask_id
+from retiree_tools.texts import tr
 
 SCOPES = ("enterprise", "county", "unit")
 # worst first
@@ -106,7 +110,7 @@ class Break(BaseModel):
     values: dict[str, int] = Field(default_factory=dict)
 
 
-class Report(BaseModel):
+class AcceptanceReport(BaseModel):
     as_of: str
     min_rate: float
     rows: list[Row]
@@ -118,6 +122,21 @@ class Report(BaseModel):
     met: bool
     targets_given: bool = False
     roster_given: bool = False
+    written: list[str] = Field(default_factory=list, exclude=True)  # report files written
+
+    SCOPES: ClassVar[tuple[str, ...]] = SCOPES
+
+    @staticmethod
+    def rate_text(rate: float | None) -> str:
+        return rate_text(rate)
+
+    @staticmethod
+    def label(key: str, lang: str = "zh", **params: object) -> str:
+        return label(key, lang, **params)
+
+    @staticmethod
+    def status_label(status: str | None, lang: str) -> str:
+        return status_label(status, lang)
 
     @property
     def exit_code(self) -> int:
@@ -161,90 +180,14 @@ def sort_rows(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=key)
 
 
-# ---- labels of the human outputs (terminal, xlsx, html) ----
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("移交验收报告", "Acceptance report"),
-    "as_of": ("统计截至", "As of"),
-    "min_rate": ("默认达标比例", "Default threshold"),
-    "verdict": ("结论", "Verdict"),
-    "verdict_ok": ("全部目标已达标或进度正常", "every target met or on track"),
-    "verdict_fail": ("存在未达标、逾期、超出目标或核对不平的情况", "targets behind, overdue or over, or reconciliation breaks"),
-    "enterprise": ("移交企业", "Enterprise"),
-    "county": ("区县", "County"),
-    "unit": ("接收单位", "Receiving unit"),
-    "total": ("合计", "Total"),
-    "scope": ("范围", "Scope"),
-    "key": ("代码", "Key"),
-    "name": ("名称", "Name"),
-    "target": ("目标人数", "Target"),
-    "listed": ("名单人数", "Listed"),
-    "assigned": ("已移交", "Handed over"),
-    "excluded": ("不移交", "Excluded"),
-    "review": ("待核实", "In review"),
-    "rejected": ("退回", "Rejected"),
-    "unknown": ("状态不明", "Unknown status"),
-    "missing": ("缺少", "Missing"),
-    "rate": ("移交率", "Rate"),
-    "deadline": ("截止日期", "Deadline"),
-    "status": ("状态", "Status"),
-    "duplicates": ("重复行", "Duplicate rows"),
-    "duplicate_ids": ("重复身份证号", "Duplicated IDs"),
-    "people": ("不重复人数", "Distinct people"),
-    "unexpected": ("名单外", "Not on roster"),
-    "excluded_by_reason": ("不移交原因", "Excluded by reason"),
-    "roster_target": ("名册人数", "Roster"),
-    "id_number": ("身份证号码", "ID number"),
-    "person_name": ("姓名", "Name"),
-    "file": ("来源文件", "Source file"),
-    "row": ("行号", "Row"),
-    "line": ("名册行号", "Roster line"),
-    "reason": ("说明", "Reason"),
-    "count": ("出现次数", "Times"),
-    "kind": ("类型", "Kind"),
-    "counted": ("已计入", "Counted"),
-    "values": ("状态值", "Status values"),
-    "missing_people": ("名册中有、名单中没有的人员", "On the roster, not listed"),
-    "unexpected_people": ("名单中有、名册中没有的人员", "Listed, not on the roster"),
-    "duplicate_people": ("身份证号码重复的人员", "ID numbers on more than one row"),
-    "breaks": ("核对不平", "Reconciliation breaks"),
-    "summary": ("汇总", "Summary"),
-    "item": ("项目", "Item"),
-    "targets_by_status": ("各目标完成情况", "Targets by status"),
-    "chart": ("移交率（虚线为达标线）", "Rate (dashed line: threshold)"),
-    "chart_targeted": ("　仅画出有目标的", " — rows with a target only"),
-    "chart_more": ("另有 {n} 个未画出，见下表", "{n} more not drawn; see the table below"),
-    "more": ("另有 {n} 条未显示，完整名单见 xlsx 或 --format json", "{n} more not shown; see the xlsx or --format json"),
-    "none_listed": ("无", "none"),
-    "no_roster": ("未提供名册（--roster）", "no roster given (--roster)"),
-    "met": ("已达标", "met"),
-    "on-track": ("进度正常", "on track"),
-    "behind": ("落后", "behind"),
-    "overdue": ("逾期未完成", "overdue"),
-    "over-target": ("超出目标", "over target"),
-    "break": ("核对不平", "break"),
-    "not-listed": ("未列入名单", "not listed"),
-    "not-in-roster": ("不在名册中", "not on the roster"),
-    "no-id": ("缺身份证号码，无法核对", "no ID number, cannot match"),
-    "identity": ("人数恒等式不成立", "identity does not hold"),
-    "scope-sum": ("分项之和与合计不符", "rows do not add up to the totals"),
-    "status_assigned": ("已分配", "assigned"),
-    "status_excluded": ("不移交", "excluded"),
-    "status_review": ("待核实", "review"),
-    "status_rejected": ("退回", "rejected"),
-}
-
-
+# ---- labels of the human outputs (terminal, xlsx, html): the text catalogue's acceptance.* ----
 def label(key: str, lang: str = "zh", **params: object) -> str:
-    zh, en = LABELS.get(key, (key, key))
-    text = en if lang == "en" else zh
-    return text.format(**params) if params else text
+    return tr(f"acceptance.{key}", lang, **params)
 
 
 def status_label(status: str | None, lang: str) -> str:
     """A person's status value in words (unknown values shown as written)."""
-    if status and f"status_{status}" in LABELS:
-        return label(f"status_{status}", lang)
-    return status or ""
+    return status_text(status, lang)
 
 
 def rate_text(rate: float | None) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from retiree_tools.acceptance.model import (
     COUNT_FIELDS,
     SCOPES,
-    Report,
+    AcceptanceReport,
     Row,
     label,
     rate_text,
@@ -31,7 +31,10 @@ STATUS_COLOURS = {"break": "#7b1fa2", "overdue": "#c62828", "behind": "#ef6c00",
                   "on-track": "#1565c0", "met": "#2e7d32"}
 
 
-def write_report(report: Report, path: str | Path, lang: str = "zh") -> Path:
+SUFFIXES = (".xlsx", ".html", ".htm")
+
+
+def write_report(report: AcceptanceReport, path: str | Path, lang: str = "zh") -> Path:
     """Write ``report`` as .xlsx or .html (by suffix)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -40,7 +43,7 @@ def write_report(report: Report, path: str | Path, lang: str = "zh") -> Path:
     if suffix in (".html", ".htm"):
         write_text_atomic(path, render_html(report, lang))
         return path
-    raise InputError("usage", detail=f"输出须为 .xlsx 或 .html / output must be .xlsx or .html: {path.name}")
+    raise InputError("usage", reason="error.output_suffix", allowed=" / ".join(SUFFIXES), name=path.name)
 
 
 def _reasons_text(d: dict[str, int]) -> str:
@@ -66,7 +69,7 @@ def person_values(p, lang: str) -> dict[str, object]:
 # xlsx
 # ---------------------------------------------------------------------------------------------
 
-def write_xlsx(report: Report, path: Path, lang: str = "zh") -> Path:
+def write_xlsx(report: AcceptanceReport, path: Path, lang: str = "zh") -> Path:
     from retiree_tools.io.xlsx import xlsxwriter_workbook
 
     with atomic_path(path) as tmp:
@@ -121,7 +124,7 @@ def _cell(ws, i: int, j: int, v: object, fmt, pct: bool = False) -> None:
         ws.write_string(i, j, str(escape_formula(str(v))), fmt["text"])
 
 
-def _summary_sheet(wb, fmt, report: Report, lang: str) -> None:
+def _summary_sheet(wb, fmt, report: AcceptanceReport, lang: str) -> None:
     """Three columns: label, value, field name (the JSON key, for scripts and tests)."""
     ws = wb.add_worksheet(label("summary", lang))
     for j, h in enumerate((label("summary", lang), "", "field")):
@@ -186,7 +189,7 @@ def chart(rows: list[Row], lang: str) -> dict:
             "targeted": targeted}
 
 
-def render_html(report: Report, lang: str = "zh") -> str:
+def render_html(report: AcceptanceReport, lang: str = "zh") -> str:
     from importlib import resources
 
     import jinja2

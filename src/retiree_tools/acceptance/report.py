@@ -23,16 +23,26 @@ import numpy as np
 import pandas as pd
 
 from retiree_tools.acceptance.inputs import RosterPerson, Target, read_roster, read_targets
-from retiree_tools.acceptance.model import FAILING, SCOPES, Break, Report, Row, Totals, sort_rows
+from retiree_tools.acceptance.model import (
+    FAILING,
+    SCOPES,
+    AcceptanceReport,
+    Break,
+    Row,
+    Totals,
+    sort_rows,
+)
 from retiree_tools.acceptance.people import (
     BLANK_STATUS,
     duplicate_people,
     normalised_ids,
     roster_diff,
 )
-from retiree_tools.assign.contract import STATUSES, read_assigned
+from retiree_tools.assign.contract import STATUSES
+from retiree_tools.assign.reader import read_assigned
 from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
+from retiree_tools.policy.model import Policy
 
 DEFAULT_MIN_RATE = 1.0  # the library default; the CLI takes the policy's [acceptance] min_rate
 NONE_KEY = "(none)"
@@ -43,18 +53,54 @@ _EPS = 1e-9
 
 
 def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = None,
-                      roster: str | Path | None = None, as_of: date | None = None,
-                      min_rate: float = DEFAULT_MIN_RATE, lang: str = "zh") -> Report:
-    """Read assigned files (and the targets / roster files) and reconcile them."""
-    frame = read_assigned(paths, columns=COLUMNS)
+                      roster: str | Path | None = None, as_of: date | str | None = None,
+                      min_rate: float | str | None = None, lang: str = "zh", *,
+                      policy: Policy | str | Path | None = None,
+                      outputs: Iterable[str | Path] = ()) -> AcceptanceReport:
+    """Read assigned files (directories expanded) and the targets / roster files, reconcile
+    them, and write the report to each of ``outputs`` (.xlsx / .html). ``as_of`` (default
+    today) and ``min_rate`` (default the policy's ``[acceptance] min_rate``) may be given as
+    text (``2025-06-30``, ``2025年6月30日``; ``1``, ``0.95``, ``95%``). Raises InputError for
+    usage errors, an invalid targets file, and an output that would overwrite an input — all
+    before any output is written."""
+    from retiree_tools.acceptance.inputs import parse_date, parse_rate
+    from retiree_tools.acceptance.output import SUFFIXES, write_report
+    from retiree_tools.io.paths import expand_paths
+    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools.policy import Policy as _Policy
+    from retiree_tools.policy import load_policy
+
+    if isinstance(as_of, str):
+        parsed = parse_date(as_of)
+        if parsed is None:
+            raise InputError("usage", reason="error.as_of", value=as_of)
+        as_of = parsed
+    pol = policy if isinstance(policy, _Policy) else (load_policy(policy) if policy is not None or min_rate is None else None)
+    if min_rate is None:
+        min_rate = pol.acceptance.min_rate
+    elif isinstance(min_rate, str):
+        rate = parse_rate(min_rate)
+        if rate is None:
+            raise InputError("usage", reason="error.min_rate", value=min_rate)
+        min_rate = rate
+    outs = [Path(o) for o in outputs]
+    for out in outs:
+        if out.suffix.lower() not in SUFFIXES:
+            raise InputError("usage", reason="error.output_suffix", allowed=" / ".join(SUFFIXES), name=out.name)
+    given = list(paths)
+    refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given)])
+    frame = read_assigned(given, columns=COLUMNS)
     tg = read_targets(targets) if targets is not None else None
     ro = read_roster(roster) if roster is not None else None
     try:
-        return build_report(frame, tg, ro, as_of or date.today(), min_rate, lang)
+        report = build_report(frame, tg, ro, as_of or date.today(), min_rate, lang)
     except InputError as exc:
         if exc.code == "targets-invalid" and exc.path is None:
-            raise InputError(exc.code, str(targets), **exc.params) from None
+            raise exc.with_path(str(targets)) from None
         raise
+    for out in outs:
+        report.written.append(str(write_report(report, out, lang)))
+    return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +212,7 @@ def _fold(text: object) -> str:
 
 
 def build_report(frame: pd.DataFrame, targets: list[Target] | None, roster: list[RosterPerson] | None,
-                 as_of: date, min_rate: float = DEFAULT_MIN_RATE, lang: str = "zh") -> Report:
+                 as_of: date, min_rate: float = DEFAULT_MIN_RATE, lang: str = "zh") -> AcceptanceReport:
     """Reconcile an assigned frame (contract keys as columns, see :mod:`assigned`)."""
     frame = frame.reset_index(drop=True)
     for c in COLUMNS:
@@ -233,7 +279,7 @@ def build_report(frame: pd.DataFrame, targets: list[Target] | None, roster: list
     duplicates = duplicate_people(frame, ids, dup, status_code)
     rows = sort_rows(rows)
     met = not breaks and not duplicates and not any(r.target is not None and r.status in FAILING for r in rows)
-    return Report(as_of=as_of.isoformat(), min_rate=min_rate, rows=rows, totals=totals, missing_people=missing,
+    return AcceptanceReport(as_of=as_of.isoformat(), min_rate=min_rate, rows=rows, totals=totals, missing_people=missing,
                   unexpected_people=unexpected, duplicates=duplicates, breaks=breaks, met=met,
                   targets_given=targets is not None, roster_given=roster is not None)
 
@@ -305,9 +351,8 @@ def _match_targets(targets: list[Target], scopes: dict) -> dict[tuple[str, str],
             hit = (scope, t.key)
         if hit in out:
             other = out[hit]
-            raise InputError("targets-invalid", detail=(
-                f"第 {t.line} 行与第 {other.line} 行指向同一{hit[0]}“{hit[1]}” / "
-                f"lines {other.line} and {t.line} both target {hit[0]} '{hit[1]}'"))
+            raise InputError("targets-invalid", reason="error.targets_same_group", line=t.line, other=other.line,
+                             scope=hit[0], key=hit[1])
         out[hit] = t
     return out
 

@@ -1,7 +1,7 @@
 """The receiving-jurisdiction catalogue: loading, validating, and matching addresses against it.
 
 Addresses are matched against the catalogue's own names and keywords (no national address
-parser: they are heavy and wrong on ambiguous names, see DOMAIN.md) with one Aho-Corasick
+parser: offline parsers are heavy and wrong on ambiguous names) with one Aho-Corasick
 automaton, so each text is scanned once whatever the number of units.
 """
 
@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from retiree_tools.domain.text import clean_value, header_key
+from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
-from retiree_tools.io.source import read_text_rows
+from retiree_tools.io.tables import alias_match, read_text_rows, scan_header
+from retiree_tools.texts import Msg, msg
 
+EMITS = ("catalog-invalid",)
 LEVELS = ("city", "county", "street", "township", "community")
 _LEVEL_ALIASES = {
     "city": "city", "市": "city", "地级市": "city", "城市": "city",
@@ -35,6 +37,7 @@ _COLUMN_ALIASES = {
     "contact_phone": ["contact_phone", "联系电话", "电话"],
 }
 # specificity of a unit level inside a county: a community beats its street or township
+HEADER_SCAN_ROWS = 20
 SPECIFICITY = {"county": 0, "street": 1, "township": 1, "community": 2}
 
 
@@ -173,22 +176,18 @@ def _norm(text: str) -> str:
 
 
 def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
-    """Read and validate a catalogue (csv/xlsx/xls/ods). Any problem → InputError(exit 2)
-    listing the first problems with their rows."""
+    """Read and validate a catalogue (csv/xlsx/xls/ods). Any problem → InputError
+    ``catalog-invalid`` (exit 2) listing the first problems with their rows (shown in the
+    language of whoever shows the error; ``lang`` is kept for callers)."""
     first_row, rows = read_text_rows(path)
-    problems: list[str] = []
-    header_at = None
-    colmap: dict[str, int] = {}
-    for i, row in enumerate(rows[:20]):
-        cm = _map_columns(row)
-        if "code" in cm and "name" in cm:
-            header_at, colmap = i, cm
-            break
-    if header_at is None:
-        raise InputError("catalog-invalid", str(path), detail=_t(lang, "找不到含“代码”“名称”列的表头", "no header with code and name columns"))
+    problems: list[Msg] = []
+    found = scan_header(rows, alias_match(_COLUMN_ALIASES), lambda f: {"code", "name"} <= f, limit=HEADER_SCAN_ROWS)
+    if found is None:
+        raise InputError("catalog-invalid", str(path), reason="error.catalog_no_header")
+    header_at, colmap = found.index, found.columns
     for need in ("level", "parent_code"):
         if need not in colmap:
-            problems.append(_t(lang, f"缺少列 {need}", f"missing column {need}"))
+            problems.append(msg("error.catalog_missing_column", column=need))
     units: dict[str, Unit] = {}
     for i, row in enumerate(rows[header_at + 1:], start=first_row + header_at + 1):
         def get(key: str, row=row) -> str:
@@ -202,16 +201,16 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
         if code.endswith(".0") and code[:-2].isdigit():
             code = code[:-2]
         if not code:
-            problems.append(_t(lang, f"第 {i} 行：代码为空", f"row {i}: empty code"))
+            problems.append(msg("error.catalog_empty_code", row=i))
             continue
         if not name:
-            problems.append(_t(lang, f"第 {i} 行：名称为空", f"row {i}: empty name"))
+            problems.append(msg("error.catalog_empty_name", row=i))
         level = _LEVEL_ALIASES.get(get("level").lower(), _LEVEL_ALIASES.get(get("level")))
         if level is None:
-            problems.append(_t(lang, f"第 {i} 行：层级“{get('level')}”无效", f"row {i}: invalid level '{get('level')}'"))
+            problems.append(msg("error.catalog_bad_level", row=i, level=get("level")))
             level = "community"
         if code in units:
-            problems.append(_t(lang, f"第 {i} 行：代码 {code} 重复", f"row {i}: duplicate code {code}"))
+            problems.append(msg("error.catalog_duplicate_code", row=i, code=code))
             continue
         parent = get("parent_code").replace(" ", "") or None
         if parent and parent.endswith(".0") and parent[:-2].isdigit():
@@ -220,13 +219,13 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
         units[code] = Unit(code, name, level, parent, kws, get("office_address"), get("contact_person"), get("contact_phone"))
     for u in units.values():
         if u.parent_code and u.parent_code not in units:
-            problems.append(_t(lang, f"{u.code} {u.name}：上级代码 {u.parent_code} 不存在", f"{u.code} {u.name}: unknown parent {u.parent_code}"))
+            problems.append(msg("error.catalog_unknown_parent", code=u.code, name=u.name, parent=u.parent_code))
     for u in units.values():
         seen = {u.code}
         p = u.parent_code
         while p and p in units:
             if p in seen:
-                problems.append(_t(lang, f"{u.code} {u.name}：上级关系成环", f"{u.code} {u.name}: parent cycle"))
+                problems.append(msg("error.catalog_cycle", code=u.code, name=u.name))
                 break
             seen.add(p)
             p = units[p].parent_code
@@ -234,14 +233,13 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
         for u in units.values():
             u.county = _county_of(units, u)
             if u.level in ("street", "township", "community") and u.county is None:
-                problems.append(_t(lang, f"{u.code} {u.name}：不属于任何区县", f"{u.code} {u.name}: not under any county"))
+                problems.append(msg("error.catalog_no_county", code=u.code, name=u.name))
     if not units:
-        problems.append(_t(lang, "目录为空", "the catalogue is empty"))
+        problems.append(msg("error.catalog_empty"))
     elif not any(u.level == "county" for u in units.values()):
-        problems.append(_t(lang, "目录中没有区县（level=county）", "no county-level entries (level=county)"))
+        problems.append(msg("error.catalog_no_counties"))
     if problems:
-        more = f" …(+{len(problems) - 5})" if len(problems) > 5 else ""
-        raise InputError("catalog-invalid", str(path), detail="; ".join(problems[:5]) + more)
+        raise InputError("catalog-invalid", str(path), problems=problems)
     return Catalog(units, str(path))
 
 
@@ -252,17 +250,3 @@ def _county_of(units: dict[str, Unit], u: Unit) -> str | None:
             return node.code
         node = units.get(node.parent_code) if node.parent_code else None
     return None
-
-
-def _map_columns(row: list[str | None]) -> dict[str, int]:
-    index = {header_key(a): key for key, aliases in _COLUMN_ALIASES.items() for a in aliases}
-    out: dict[str, int] = {}
-    for j, cell in enumerate(row):
-        key = index.get(header_key(cell)) if cell else None
-        if key and key not in out:
-            out[key] = j
-    return out
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh

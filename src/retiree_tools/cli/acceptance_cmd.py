@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -52,42 +51,17 @@ def acceptance_report(
     break). Exit codes: 0 every target met or on track and no reconciliation break or
     duplicate; 1 otherwise; 2 usage or input error (e.g. an invalid targets file).
     """
-    from retiree_tools.acceptance.inputs import parse_date, parse_rate
-    from retiree_tools.acceptance.output import write_report
-    from retiree_tools.acceptance.report import acceptance_report as build
-    from retiree_tools.findings.codes import ui
-    from retiree_tools.findings.errors import InputError
-    from retiree_tools.io.safe import refuse_inputs
-    from retiree_tools.policy.model import load_policy
-    from retiree_tools.validate.run import expand_paths
+    from retiree_tools import acceptance_report as build
+    from retiree_tools import tr
 
-    day = date.today()
-    if as_of is not None:
-        parsed = parse_date(as_of)
-        if parsed is None:
-            raise InputError("usage", detail=f"--as-of 日期无法识别 / not a date: {as_of}")
-        day = parsed
-    rate = load_policy(policy).acceptance.min_rate
-    if min_rate is not None:
-        parsed_rate = parse_rate(min_rate)
-        if parsed_rate is None:
-            raise InputError("usage", detail=f"--min-rate 应为 1、0.95 或 95% / must be 1, 0.95 or 95%: {min_rate}")
-        rate = parsed_rate
-    outputs = list(output or [])
-    for out in outputs:
-        if out.suffix.lower() not in (".xlsx", ".html", ".htm"):
-            raise InputError("usage", detail=f"-o 须为 .xlsx 或 .html / -o must end in .xlsx or .html: {out}")
-    inputs = [*paths, *([targets] if targets else []), *([roster] if roster else [])]
-    refuse_inputs(outputs, [*inputs, *expand_paths(paths)])
-    report = build(paths, targets=targets, roster=roster, as_of=day, min_rate=rate, lang=lang.value)
+    report = build(paths, targets=targets, roster=roster, as_of=as_of, min_rate=min_rate, lang=lang.value,
+                   policy=policy, outputs=list(output or []))
     if fmt is Fmt.json:
         print_json(report.to_dict(show_pii=show_pii))
     if not quiet:
         render(report, lang.value, show_pii, max_rows)
-    for out in outputs:
-        write_report(report, out, lang.value)
-        if not quiet:
-            console().print(plain(ui("written", lang.value, path=str(out))))
+        for out in report.written:
+            console().print(plain(tr("cli.written", lang.value, path=out)))
     raise typer.Exit(report.exit_code)
 
 
@@ -95,8 +69,7 @@ def render(report, lang: str, show_pii: bool, max_rows: int) -> None:
     """Totals, one table per scope (worst first), the people lists, then the verdict."""
     from rich.table import Table
 
-    from retiree_tools.acceptance.model import SCOPES, label, rate_text, status_label
-
+    label, rate_text, status_label = report.label, report.rate_text, report.status_label
     con = console()
     if not con.is_terminal:  # a log or a pipe: do not fold the tables to 80 columns
         con.width = max(con.width, 160)
@@ -111,7 +84,7 @@ def render(report, lang: str, show_pii: bool, max_rows: int) -> None:
     con.print(head)
     if t.excluded_by_reason:
         con.print(plain(f"{label('excluded_by_reason', lang)}：" + "；".join(f"{k} {v}" for k, v in t.excluded_by_reason.items())))
-    for scope in SCOPES:
+    for scope in report.SCOPES:
         rows = report.rows_of(scope)
         if not rows:
             continue
@@ -128,8 +101,8 @@ def render(report, lang: str, show_pii: bool, max_rows: int) -> None:
         con.print(table)
         if len(rows) > max_rows:
             con.print(plain(label("more", lang, n=len(rows) - max_rows)))
-    _people(con, "missing_people", report.missing_people, lang, show_pii, max_rows, ("id_number", "name", "enterprise", "line", "reason"))
-    _people(con, "unexpected_people", report.unexpected_people, lang, show_pii, max_rows,
+    _people(con, report, "missing_people", report.missing_people, lang, show_pii, max_rows, ("id_number", "name", "enterprise", "line", "reason"))
+    _people(con, report, "unexpected_people", report.unexpected_people, lang, show_pii, max_rows,
             ("id_number", "name", "enterprise", "status", "file", "row", "reason"))
     if report.duplicates:
         table = Table(title=label("duplicate_people", lang), title_justify="left")
@@ -160,10 +133,10 @@ def _n(v: int | None) -> str:
     return "—" if v is None else str(v)
 
 
-def _people(con, key: str, people: list, lang: str, show_pii: bool, max_rows: int, fields: tuple[str, ...]) -> None:
+def _people(con, report, key: str, people: list, lang: str, show_pii: bool, max_rows: int, fields: tuple[str, ...]) -> None:
     from rich.table import Table
 
-    from retiree_tools.acceptance.model import label, status_label
+    label, status_label = report.label, report.status_label
 
     if not people:
         return

@@ -39,7 +39,7 @@ def _register() -> None:
 _register()
 
 
-def run() -> None:
+def main() -> None:
     """Console-script entry point. The cyclic garbage collector runs every 50,000 allocations
     instead of Python's 700: a run allocates millions of small objects (findings, cells) and
     frees nearly all of them by reference count, and the default scans cost ~0.15 s at 100k

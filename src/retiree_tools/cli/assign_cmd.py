@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 
 from retiree_tools.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
     Fmt,
     FormatOpt,
     Lang,
@@ -24,7 +21,6 @@ from retiree_tools.cli.common import (
     plain,
     print_json,
 )
-from retiree_tools.cli.validate_cmd import FATAL_CODES
 
 
 def register(app: typer.Typer) -> None:
@@ -51,98 +47,43 @@ def assign(
     Exit codes: 0 everyone assigned or excluded by rule, 1 some people in review or rejected,
     2 usage or input error (unreadable file, broken catalogue).
     """
-    from retiree_tools.findings.errors import InputError
-    from retiree_tools.io.prefetch import expand_paths, prefetch
-    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools import Prefetch, expand_paths
 
     files = expand_paths(paths)
-    if not files:
-        raise InputError("usage", detail="没有可读取的输入文件 / no input files")
-    if output is not None:
-        refuse_inputs([output], [*paths, *files, catalog])
-    prefetch(files, sheet)  # parse the first workbook while pandas, the policy and the catalogue load
+    head = Prefetch.start(files[0] if files else None, sheet)  # parse the first workbook while the rest loads
 
-    from retiree_tools.assign.catalog import load_catalog
-    from retiree_tools.assign.contract import AssignedWriter
-    from retiree_tools.assign.decide import AssignResult, iter_assigned, person_json
-    from retiree_tools.policy.model import load_policy
-    from retiree_tools.validate.run import Options
+    from retiree_tools import Options, assign_paths
 
-    pol = load_policy(policy)
-    cat = load_catalog(catalog, lang.value)
-    cat.automaton()  # built while the workbook is still being parsed
-    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
-    result = AssignResult()
-    writer = AssignedWriter(output, lang.value) if output is not None else None
-    people: list[dict] = []
-    attention: list[dict] = []
-    try:
-        for out in iter_assigned(files, cat, pol, opts, result, objects=False):
-            if writer is not None:
-                writer.write(out)
-            if fmt is Fmt.json:
-                people.extend(person_json(out))
-            if not quiet and len(attention) < max_rows:
-                todo = out[out["status"].isin(("review", "rejected"))].head(max_rows - len(attention))
-                attention.extend(person_json(todo))
-    except BaseException as exc:
-        if writer is not None:
-            writer.abort(exc)
-        raise
-    fatal = {f.code for fr in result.files for f in fr.findings} & FATAL_CODES
-    if writer is not None:
-        if fatal:
-            writer.abort(InputError("file-unreadable"))
-        else:
-            writer.close()
+    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value, prefetch=head)
+    result = assign_paths(paths, catalog, policy, opts, output=output, people=fmt is Fmt.json,
+                          attention=0 if quiet else max_rows)
     if fmt is Fmt.json:
-        from retiree_tools.domain.mask import mask_id
-
-        if not show_pii:
-            for p in people:
-                p["id_number"] = mask_id(p["id_number"]) if p["id_number"] else p["id_number"]
-        print_json({"people": people, "summary": result.summary(), "files": [_file_json(fr) for fr in result.files]})
+        print_json(result.to_dict(show_pii=show_pii))
     if not quiet:
-        _render(result, cat, attention, lang.value, show_pii, max_rows, None if fatal else output)
-    if fatal:
-        fatal_lines(result.files, FATAL_CODES)
-        raise typer.Exit(EXIT_USAGE)
-    # a file whose people could not be read at all (no header, a required column missing) is a finding too
-    unread = any(f.code in ("header-not-found", "missing-column") for fr in result.files for f in fr.findings)
-    raise typer.Exit(EXIT_OK if result.all_settled() and not unread else EXIT_FINDINGS)
-
-
-def _file_json(fr) -> dict:
-    d = fr.to_dict()
-    return {"path": d["path"], "sheet": d["sheet"], "enterprise": d["enterprise"], "credit_code": d["credit_code"],
-            "summary": d["summary"], "file_errors": [f for f in d["findings"] if f["row"] is None and f["severity"] == "error"]}
+        _render(result, lang.value, show_pii, max_rows)
+    if result.fatal():
+        fatal_lines(result.fatal())
+    raise typer.Exit(result.exit_code)
 
 
 _UNITS_SHOWN = 15  # per county on the terminal; the assigned file and JSON have them all
-_LABELS = {
-    "zh": {"title": "分配结果", "county": "区县", "unit": "接收单位", "people": "人数", "status": "状态", "attention": "需人工处理",
-           "assigned": "已分配", "excluded": "不移交", "review": "待核实", "rejected": "数据有误", "row": "行", "name": "姓名",
-           "id": "身份证号码", "reason": "原因", "file": "文件", "written": "已写出：{path}",
-           "more_units": "……另有 {n} 个接收单位"},
-    "en": {"title": "Assignment", "county": "County", "unit": "Unit", "people": "People", "status": "Status", "attention": "Needs attention",
-           "assigned": "assigned", "excluded": "excluded", "review": "review", "rejected": "rejected", "row": "Row", "name": "Name",
-           "id": "ID number", "reason": "Reason", "file": "File", "written": "written: {path}",
-           "more_units": "... {n} more units"},
-}
 
 
-def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_rows: int, output: Path | None) -> None:
+def _render(result, lang: str, show_pii: bool, max_rows: int) -> None:
     from rich.table import Table
 
-    from retiree_tools.domain.mask import mask_id
+    from retiree_tools import tr
 
-    t = _LABELS["en" if lang == "en" else "zh"]
+    def t(key: str, **params) -> str:
+        return tr(f"assign.{key}", lang, **params)
+
+    cat = result.catalog
     con = console()
     s = result.summary()
-    con.print("  ".join(f"{t[k]} {v}" for k, v in s["by_status"].items()), style="bold")
-    table = Table(title=t["title"], title_justify="left")
+    con.print("  ".join(f"{tr(f'status.{k}', lang)} {v}" for k, v in s["by_status"].items()), style="bold")
+    table = Table(title=t("title"), title_justify="left")
     for k in ("county", "unit", "people"):
-        table.add_column(t[k])
+        table.add_column(t(k))
     per_county: dict[str, list[tuple[str, int]]] = {}
     for unit, m in result.by_unit.items():
         per_county.setdefault(cat.units[unit].county, []).append((unit, m))
@@ -153,17 +94,17 @@ def _render(result, cat, attention: list[dict], lang: str, show_pii: bool, max_r
             table.add_row("", plain(f"{unit} {cat.units[unit].name}"), str(m))
         if len(units) > _UNITS_SHOWN:
             rest = sum(m for _, m in units[_UNITS_SHOWN:])
-            table.add_row("", t["more_units"].format(n=len(units) - _UNITS_SHOWN), str(rest), style="dim")
+            table.add_row("", t("more_units", n=len(units) - _UNITS_SHOWN), str(rest), style="dim")
     con.print(table)
-    if attention:
-        at = Table(title=t["attention"], title_justify="left")
+    if result.attention:
+        at = Table(title=t("attention"), title_justify="left")
         for k in ("file", "row", "name", "id", "status", "reason"):
-            at.add_column(t[k], overflow="fold")
-        for p in attention[:max_rows]:
+            at.add_column(t(k), overflow="fold")
+        for p in result.attention_entries(show_pii)[:max_rows]:
             name = p["name"] or ""
             idn = p["id_number"] or ""
             at.add_row(plain(Path(p["file"]).name), str(p["row"]), plain(name),
-                       plain(idn if show_pii else mask_id(idn)), t[p["status"]], plain(p["reason"] or ""))
+                       plain(idn), tr(f"status.{p['status']}", lang), plain(p["reason"] or ""))
         con.print(at)
-    if output is not None:
-        con.print(t["written"].format(path=output))
+    if result.written is not None:
+        con.print(t("written", path=result.written))

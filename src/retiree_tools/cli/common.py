@@ -92,15 +92,14 @@ def fail(message: str) -> None:
     raise typer.Exit(EXIT_USAGE)
 
 
-def fatal_lines(report_files, codes: set[str]) -> None:
+def fatal_lines(fatal) -> None:
     """The closing ``retiree-tools: …`` line for each file a command could not read (the
-    findings table above says the same; scripts read the last line)."""
+    findings table above says the same; scripts read the last line). ``fatal`` is a list of
+    (file report, finding), as ``Report.fatal()`` gives it."""
     from pathlib import Path
 
-    for fr in report_files:
-        for f in fr.findings:
-            if f.code in codes:
-                sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
+    for fr, f in fatal:
+        sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
 
 
 EXIT_PIPE = 141  # 128 + SIGPIPE
@@ -120,7 +119,7 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from retiree_tools.findings.errors import InputError
+        from retiree_tools import InputError, tr
 
         lang = kwargs.get("lang")
         lang_s = lang.value if isinstance(lang, Lang) else "zh"
@@ -131,16 +130,16 @@ def guarded(fn: F) -> F:
         except InputError as exc:
             fail(exc.message(lang_s))
         except KeyboardInterrupt:
-            sys.stderr.write("retiree-tools: interrupted\n")
+            sys.stderr.write(f"retiree-tools: {tr('error.interrupted', lang_s)}\n")
             raise typer.Exit(130) from None
         except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly, as a
             _quiet_stdout()      # SIGPIPE'd tool would, with its exit code
             raise typer.Exit(EXIT_PIPE) from None
         except MemoryError:
-            fail("内存不足 / out of memory")
+            fail(tr("error.out_of_memory", lang_s))
         except Exception as exc:  # noqa: BLE001 - last line of defence
             if os.environ.get("RETIREE_TOOLS_DEBUG"):
                 raise
-            fail(f"内部错误 / internal error: {type(exc).__name__}: {str(exc)[:200]} (RETIREE_TOOLS_DEBUG=1 shows details)")
+            fail(tr("error.internal", lang_s, what=f"{type(exc).__name__}: {str(exc)[:200]}"))
 
     return wrapper  # type: ignore[return-value]

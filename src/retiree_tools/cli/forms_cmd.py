@@ -21,27 +21,11 @@ from retiree_tools.cli.common import (
     print_json,
 )
 
-# Human output texts (candidates for messages.UI).
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("已生成的移交表单", "Forms written"),
-    "county": ("区县", "County"),
-    "unit": ("接收单位", "Receiving unit"),
-    "enterprise": ("移交单位", "Enterprise"),
-    "people": ("人数", "People"),
-    "files": ("文件", "Files"),
-    "done": ("已写出 {n} 个文件到 {dir}（移交 {a} 人；不予移交 {e} 人，待核实 {r} 人，退回 {j} 人）",
-             "{n} files written to {dir} ({a} handed over; {e} excluded, {r} in review, {j} rejected)"),
-    "none": ("没有状态为“移交”（assigned）的人员：只写出了目录和清单，未生成表单",
-             "nobody has status 'assigned': only the index and manifest were written, no forms"),
-    "no_font": ("警告：未找到中文字体（fc-list :lang=zh 为空），PDF 中的汉字可能无法显示；请安装 fonts-noto-cjk",
-                "warning: no Chinese font found (fc-list :lang=zh is empty); PDF text may not render: install fonts-noto-cjk"),
-    "progress": ("生成表单", "Rendering forms"),
-}
-
 
 def _t(key: str, lang: str, **params: object) -> str:
-    zh, en = TEXTS[key]
-    return (en if lang == "en" else zh).format(**params)
+    from retiree_tools import tr
+
+    return tr(f"forms.{key}", lang, **params)
 
 
 def register(app: typer.Typer) -> None:
@@ -67,11 +51,11 @@ def render_forms_cmd(
     服务联系卡, 服务协议书; per enterprise and county: 交接清单; plus index.html and
     manifest.json. Exit codes: 0 written (also when nobody is assigned), 2 usage or input error.
     """
-    from retiree_tools.forms.render import render_forms
+    from retiree_tools import render_forms
 
     lg = lang.value
     if pdf and not quiet:
-        from retiree_tools.forms.templates import cjk_font_available
+        from retiree_tools import cjk_font_available
 
         if cjk_font_available() is False:
             console().print(plain(_t("no_font", lg)), style="yellow")

@@ -24,13 +24,8 @@ def template(
 ) -> None:
     """Write a blank transfer workbook (空白移交表模板) with canonical headers, text-formatted
     ID/account/phone columns and drop-down lists, so no digits are lost."""
-    from retiree_tools.findings.codes import ui
-    from retiree_tools.findings.errors import InputError
-    from retiree_tools.policy.model import load_policy
-    from retiree_tools.validate.template import write_template
+    from retiree_tools import tr, write_template
 
-    if output.suffix.lower() != ".xlsx":
-        raise InputError("usage", detail="模板须为 .xlsx / the template must be .xlsx")
-    out = write_template(load_policy(policy), output, rows)
+    out = write_template(policy, output, rows)
     if not quiet:
-        console().print(ui("written", lang.value, path=str(out)))
+        console().print(tr("cli.written", lang.value, path=str(out)))

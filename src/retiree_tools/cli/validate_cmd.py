@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 
 from retiree_tools.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
     Fmt,
     FormatOpt,
     Lang,
@@ -24,8 +21,6 @@ from retiree_tools.cli.common import (
     plain,
     print_json,
 )
-
-FATAL_CODES = {"file-unreadable", "file-encrypted", "file-too-large", "file-hostile", "file-empty", "sheet-not-found"}
 
 
 def register(app: typer.Typer) -> None:
@@ -52,56 +47,34 @@ def validate(
     Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
     2 usage error or an unreadable/hostile input.
     """
-    from retiree_tools.findings.errors import InputError
-    from retiree_tools.io.prefetch import expand_paths, prefetch
-    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools import Prefetch, expand_paths
 
     files = expand_paths(paths)
-    if not files:
-        raise InputError("usage", detail="没有可读取的输入文件 / no input files")
-    if annotate is not None:
-        refuse_inputs([annotate], [*paths, *files])
-    prefetch(files, sheet)  # parse the first workbook while pandas and the policy load
+    head = Prefetch.start(files[0] if files else None, sheet)  # parse the first workbook while the rest loads
 
-    from retiree_tools.policy.model import load_policy
-    from retiree_tools.validate.run import Options, validate_paths
+    from retiree_tools import Options, tr, validate_paths
 
-    pol = load_policy(policy)
-    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value)
-    report = validate_paths(files, pol, opts)
+    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value, prefetch=head)
+    report = validate_paths(paths, policy, opts, annotate=annotate)
     if fmt is Fmt.json:
         print_json(report.to_dict(show_pii=show_pii))
     if not quiet:
         render_report(report, lang.value, show_pii, max_rows)
-    if annotate is not None:
-        _annotate(report, annotate, lang.value, quiet)
-    codes = {f.code for fr in report.files for f in fr.findings}
-    if codes & FATAL_CODES:
-        fatal_lines(report.files, FATAL_CODES)
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if report.has_errors(strict) else EXIT_OK)
-
-
-def _annotate(report, target: Path, lang: str, quiet: bool) -> None:
-    from retiree_tools.findings.codes import ui
-    from retiree_tools.validate.annotate import write_annotated
-
-    readable = [fr for fr in report.files if fr.header_row is not None]
-    if len(report.files) == 1:
-        outs = [(readable[0], target)] if readable else []
-    else:
-        outs = [(fr, target / f"{Path(fr.path).stem}.annotated.xlsx") for fr in readable]
-    for fr, out in outs:
-        write_annotated(fr, out, lang)
-        if not quiet:
-            console().print(ui("annotated", lang, path=str(out)))
+        for out in report.annotated:
+            console().print(tr("validate.annotated", lang.value, path=out))
+    if report.fatal():
+        fatal_lines(report.fatal())
+    raise typer.Exit(report.exit_code(strict))
 
 
 def render_report(report, lang: str, show_pii: bool, max_rows: int) -> None:
     """Summary per file, then the findings table (masked), then the verdict."""
     from rich.table import Table
 
-    from retiree_tools.findings.codes import ui
+    from retiree_tools import tr
+
+    def ui(key: str, lang: str, **params) -> str:
+        return tr(f"validate.{key}", lang, **params)
 
     con = console()
     summary = Table(title=ui("summary_title", lang), title_justify="left")

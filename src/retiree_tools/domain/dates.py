@@ -73,6 +73,13 @@ _FAST = (r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2})(?:[ T]\d{1,
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
+def valid_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Whether month ``m`` is 1–12 and day ``d`` at most that month's length (leap years
+    counted); ``d`` of 0 passes (the caller decides whether a day is needed)."""
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    return (m >= 1) & (m <= 12) & (d <= _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap))
+
+
 def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a column of texts (None/NaN for blank) → arrays year, month, day (0 = unknown)."""
     import pyarrow as pa
@@ -99,8 +106,7 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
     if fast.any():
         y, m, d = number("y"), number("m", "m2"), number("d", "d2")
-        leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-        ok = fast & (m >= 1) & (m <= 12) & ((d == 0) | ((y >= 1) & (d <= _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap))))
+        ok = fast & ((d == 0) & (m >= 1) & (m <= 12) | (y >= 1) & valid_days(y, m, d))
         years[ok], months[ok], days[ok] = y[ok], m[ok], d[ok]
     rest = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False) & ~fast)
     if len(rest):

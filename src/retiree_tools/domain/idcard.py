@@ -1,8 +1,9 @@
-"""Citizen ID numbers (GB 11643-1999, legacy 15-digit GB 11643-1989) and unified social credit
-codes (GB 32100-2015), checked with numpy over whole columns.
+"""Citizen ID numbers (GB 11643-1999, legacy 15-digit GB 11643-1989), checked with numpy over
+whole columns.
 
 We do not use python-stdnum's ``cn.ric.validate``: it rejects numbers whose birth year precedes
-the creation of their county code, which is normal for retirees (see shared/DOMAIN.md). We use
+the creation of their county code, which is normal for retirees (their numbers were issued
+long after birth, under the codes of the day). We use
 its area-code table only to *warn* about codes that never existed.
 """
 
@@ -13,6 +14,8 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
+
+from retiree_tools.domain.dates import valid_days
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
@@ -28,9 +31,6 @@ def check_chars(first17: np.ndarray) -> np.ndarray:
     codes = np.frombuffer(np.asarray(first17, dtype="<U17").tobytes(), dtype=np.uint32).reshape(-1, 17)
     digits = codes.astype(np.int64) - 48
     return _CHECK[(digits @ _WEIGHTS) % 11]
-
-
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -51,10 +51,8 @@ def parts18(ids: np.ndarray, today: date) -> tuple[np.ndarray, np.ndarray, np.nd
     y = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
     m = digits[:, 10] * 10 + digits[:, 11]
     d = digits[:, 12] * 10 + digits[:, 13]
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    mdays = _MONTH_DAYS[np.clip(m, 0, 12)] + ((m == 2) & leap)
     key = y * 10000 + m * 100 + d
-    birth_ok = (m >= 1) & (m <= 12) & (d >= 1) & (d <= mdays) & (y >= 1880) & (key <= today.year * 10000 + today.month * 100 + today.day)
+    birth_ok = valid_days(y, m, d) & (d >= 1) & (y >= 1880) & (key <= today.year * 10000 + today.month * 100 + today.day)
     return expected, ok, y, m, d, birth_ok, digits[:, 16] % 2 == 1
 
 
@@ -97,14 +95,6 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def valid_birth(yyyymmdd: str, today: date) -> bool:
-    try:
-        d = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
-        return False
-    return date(1880, 1, 1) <= d <= today
-
-
 @lru_cache(maxsize=1)
 def county_codes() -> frozenset[str]:
     """Every code python-stdnum's ``cn/loc`` table knows as a county-level unit, historical
@@ -118,22 +108,3 @@ def county_codes() -> frozenset[str]:
 def area_known(area: str) -> bool:
     """Whether ``area`` was ever a county-level code. Unknown codes are warnings only."""
     return area in county_codes()
-
-
-# ---- unified social credit code (GB 32100-2015) ----
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-USCC = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
-
-
-def uscc_problem(code: str) -> str | None:
-    """None when ``code`` is a valid credit code, else a short reason (in Chinese/English)."""
-    if len(code) != 18:
-        return f"长度应为 18 位 / length {len(code)} ≠ 18"
-    if not USCC.match(code):
-        return "含不允许的字符（I O Z S V 不用）/ character not allowed"
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
-    expected = _USCC_ALPHABET[(31 - total % 31) % 31]
-    if code[17] != expected:
-        return f"校验位应为 {expected} / check character should be {expected}"
-    return None

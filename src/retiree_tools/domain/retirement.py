@@ -4,9 +4,8 @@ Source: 《国务院关于渐进式延迟法定退休年龄的办法》 (adopted
 decision of 2024-09-13, in force 2025-01-01), 附件1–3: men 60 → 63, one month per 4 months of
 birth from 1965-01; women originally 55 → 58, one month per 4 months from 1970-01; women
 originally 50 → 55, one month per 2 months from 1975-01. Original ages: 国发〔1978〕104号
-(men 60, women cadres 55, women workers 50). Summarised in shared/DOMAIN.md ("Facts checked
-outside the seeds"); its worked example (a woman, original 55, born 1971-04 retires 2026-08 at
-55 years 4 months) is a test.
+(men 60, women cadres 55, women workers 50). The worked example of the measures (a woman,
+original 55, born 1971-04 retires 2026-08 at 55 years 4 months) is a test.
 """
 
 from __future__ import annotations
@@ -26,12 +25,13 @@ WOMEN_55 = Schedule(55, 1970, 4, 36)
 WOMEN_50 = Schedule(50, 1975, 2, 60)
 
 
-def schedule_for(gender: str, post: str | None) -> Schedule:
+def schedule_for(male: bool, woman_cadre: bool) -> Schedule:
     """Men 60; women cadres (干部/管理岗位) 55; women workers 50. A woman whose post is unknown
-    gets the lower age (50): the check only warns, and must not warn on a lawful retirement."""
-    if gender == "男":
+    gets the lower age (50): the check only warns, and must not warn on a lawful retirement.
+    Which posts count as cadre posts is the policy's (``[retirement] women_cadre_posts``)."""
+    if male:
         return MEN
-    return WOMEN_55 if post == "干部" else WOMEN_50
+    return WOMEN_55 if woman_cadre else WOMEN_50
 
 
 def delay_months(birth_year: int, birth_month: int, s: Schedule) -> int:
@@ -41,17 +41,10 @@ def delay_months(birth_year: int, birth_month: int, s: Schedule) -> int:
     return min(n // s.step_months + 1, s.cap_months)
 
 
-def statutory_age_months(birth_year: int, birth_month: int, gender: str, post: str | None) -> int:
+def statutory_age_months(birth_year: int, birth_month: int, male: bool, woman_cadre: bool = False) -> int:
     """Statutory retirement age in months for a person born in ``birth_year-birth_month``."""
-    s = schedule_for(gender, post)
+    s = schedule_for(male, woman_cadre)
     return s.original_years * 12 + delay_months(birth_year, birth_month, s)
-
-
-def fmt_age(months: int, lang: str = "zh") -> str:
-    y, m = divmod(months, 12)
-    if lang == "en":
-        return f"{y}y{m}m" if m else f"{y}y"
-    return f"{y}岁{m}个月" if m else f"{y}岁"
 
 
 def statutory_age_months_array(by, bm, male, cadre):

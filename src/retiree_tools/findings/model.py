@@ -1,14 +1,16 @@
-"""The findings model: one Finding per problem (with its cell), a FileReport per file, a Report."""
+"""The findings model: one Finding per problem (with its cell and parameters), a FileReport per
+file, a Report per validate call."""
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from retiree_tools.domain.mask import mask_value
-from retiree_tools.findings.codes import CODES, _Keep, render, severity_of
+from retiree_tools.findings.codes import CODES, FATAL_CODES, message_template
+from retiree_tools.texts import _Keep
 
 Severity = Literal["error", "warning", "info"]
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -34,18 +36,25 @@ class Finding(BaseModel):
     field: str | None = None  # the policy's field key
     value: str | None = None
     message: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)  # what the rule found (expected check character, other row …)
     pii: str | None = Field(default=None, exclude=True)  # kind of personal data in `value`
 
     def to_dict(self, show_pii: bool = False) -> dict:
         d = {"code": self.code, "severity": self.severity, "row": self.row, "column": self.column,
-             "header": self.header, "field": self.field, "value": self.value, "message": self.message}
+             "header": self.header, "field": self.field, "value": self.value, "message": self.message,
+             "params": self.params}
         if not show_pii and self.pii and self.value:
             masked = mask_value(self.pii, self.value)
             d["value"] = masked
             d["message"] = self.message.replace(self.value, masked)
             if self.pii == "id":  # a number derived from the value (a 15-digit ID converted) too
-                d["message"] = _ID_IN_TEXT.sub(lambda m: mask_value("id", m.group(0)), d["message"])
+                d["message"] = _mask_ids(d["message"])
+                d["params"] = {k: _mask_ids(v) if isinstance(v, str) else v for k, v in self.params.items()}
         return d
+
+
+def _mask_ids(text: str) -> str:
+    return _ID_IN_TEXT.sub(lambda m: mask_value("id", m.group(0)), text)
 
 
 def make_finding(code: str, lang: str = "zh", *, severity: Severity | None = None, row: int | None = None,
@@ -59,17 +68,15 @@ def finding_builder(code: str, lang: str = "zh", *, severity: Severity | None = 
                     header: str | None = None, field: str | None = None, pii: str | None = None):
     """``make_finding`` for many findings of one code and cell column: returns
     ``build(row, value, params) -> Finding``, with the fixed parts worked out once and the
-    same fields make_finding sets."""
-    sev = severity or severity_of(code)
-    entry = CODES.get(code)
-    template = None if entry is None else (entry.en if lang == "en" else entry.zh)
+    same fields make_finding sets. An unknown code raises ``KeyError``."""
+    sev = severity or CODES[code].severity
+    template = message_template(code, lang)
 
     def build(row: int | None, value: object, params: dict) -> Finding:
         val = None if value is None else str(value)
-        fill = {"header": header or "", "value": val if val is not None else "", **params}
-        message = render(code, lang, **fill) if template is None else template.format_map(_Keep(fill))
+        message = template.format_map(_Keep({"header": header or "", "value": val if val is not None else "", **params}))
         return Finding(code=code, severity=sev, row=row, column=column, header=header, field=field,
-                       value=val, message=message, pii=pii)
+                       value=val, message=message, params=params, pii=pii)
 
     return build
 
@@ -115,6 +122,7 @@ def _col_key(col: str | None) -> tuple[int, str]:
 
 class Report(BaseModel):
     files: list[FileReport] = []
+    annotated: list[str] = Field(default_factory=list, exclude=True)  # annotated copies written
 
     def summary(self) -> dict:
         total = {"files": len(self.files), "errors": 0, "warnings": 0, "infos": 0, "people": 0, "people_with_errors": 0}
@@ -126,6 +134,16 @@ class Report(BaseModel):
     def has_errors(self, strict: bool = False) -> bool:
         s = self.summary()
         return s["errors"] > 0 or (strict and s["warnings"] > 0)
+
+    def fatal(self) -> list[tuple[FileReport, Finding]]:
+        """The files that could not be read at all, with the finding that says why."""
+        return [(fr, f) for fr in self.files for f in fr.findings if f.code in FATAL_CODES]
+
+    def exit_code(self, strict: bool = False) -> int:
+        """2 when a file could not be read, 1 with errors (or warnings with ``strict``), else 0."""
+        if self.fatal():
+            return 2
+        return 1 if self.has_errors(strict) else 0
 
     def to_dict(self, show_pii: bool = False) -> dict:
         return {"files": [f.to_dict(show_pii) for f in self.files], "summary": self.summary()}

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retiree_tools.assign.contract import COLUMNS, DOC_KEYS, KEYS, STATUSES
+from retiree_tools.assign.contract import COLUMNS, DOC_KEYS, KEYS, STATUSES, status_text
 from retiree_tools.findings.errors import InputError
 
 FORM_KINDS = ("summary", "registration", "card", "agreement", "receipt")
@@ -22,7 +22,7 @@ TITLES = {
     "receipt": "交接清单",
     "index": "移交表单目录",
 }
-# Services listed on the cards and in the agreement (DOMAIN.md, seed 003 二 / seed 004).
+# Services listed on the cards and in the agreement (the 2003 opinions, 二; the Lufeng measures, 禄政通〔2006〕101号).
 SERVICES = (
     "养老金按时足额发放",
     "政策咨询与查询",
@@ -33,7 +33,13 @@ SERVICES = (
     "健康档案与关爱",
     "文体活动",
 )
-STATUS_TEXT = {"assigned": "移交", "excluded": "不予移交", "review": "待人工核实", "rejected": "退回补正"}
+
+
+def status_texts() -> dict[str, str]:
+    """A person's status in words, as the (Chinese) forms print it."""
+    return {s: status_text(s, "zh") for s in STATUSES}
+
+
 DOC_LABELS = {k: zh for k, zh, _ in COLUMNS if k in DOC_KEYS}
 NO_COUNTY, NO_UNIT, NO_ENTERPRISE = "未分配区县", "未分配单位", "未填移交单位"
 
@@ -202,8 +208,8 @@ def check_statuses(frame: pd.DataFrame) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         where = text(frame["file"].iat[i]) if "file" in frame else ""
-        raise InputError("usage", detail=f"状态列的值“{text(frame['status'].iat[i])}”无效（{where} 第 {i + 1} 条），应为 "
-                         f"{' / '.join(STATUSES)} / invalid status value; expected one of {', '.join(STATUSES)}")
+        raise InputError("usage", reason="error.bad_status", value=text(frame["status"].iat[i]), where=where, n=i + 1,
+                         allowed=" / ".join(STATUSES))
     return status
 
 
@@ -259,7 +265,8 @@ def _receipt(enterprise: str, county: str, people: list[dict[str, Any]], statuse
     handed = by["assigned"]
     counts = {s: len(v) for s, v in by.items()}
     counts["declared"] = len(people)
-    others = [{**p, "status": s, "status_text": STATUS_TEXT[s]} for s in ("excluded", "review", "rejected") for p in by[s]]
+    words = status_texts()
+    others = [{**p, "status": s, "status_text": words[s]} for s in ("excluded", "review", "rejected") for p in by[s]]
     return Receipt(
         county={"code": county, "name": _first(people, "county_name")},
         enterprise={"name": enterprise, "credit_code": _first(people, "credit_code")},

@@ -15,15 +15,16 @@ from retiree_tools.findings.errors import InputError
 from retiree_tools.forms.plan import (
     FORM_KINDS,
     SERVICES,
-    STATUS_TEXT,
     TITLES,
     Packet,
     Plan,
     Receipt,
     build_plan,
+    status_texts,
 )
 from retiree_tools.forms.summary_xlsx import summary_xlsx_bytes
 from retiree_tools.forms.templates import Renderer, html_to_pdf, require_weasyprint
+from retiree_tools.texts import msg
 
 GENERATOR = "retiree-tools render-forms"
 MANIFEST_VERSION = 1
@@ -38,8 +39,8 @@ def parse_forms(spec: str | Iterable[str] | None) -> list[str]:
     names = [s.strip().lower() for s in (spec.split(",") if isinstance(spec, str) else spec) if s.strip()]
     unknown = sorted(set(names) - set(FORM_KINDS))
     if unknown or not names:
-        raise InputError("usage", detail=f"未知的表单：{', '.join(unknown) or '（空）'}；可选 {','.join(FORM_KINDS)} / "
-                         f"unknown form(s): {', '.join(unknown) or '(none)'}; choose from {','.join(FORM_KINDS)}")
+        raise InputError("usage", reason="error.unknown_forms", names=", ".join(unknown) or msg("error.none"),
+                         allowed=",".join(FORM_KINDS))
     return [k for k in FORM_KINDS if k in names]
 
 
@@ -47,11 +48,11 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise InputError("usage", detail=f"--date 应为 YYYY-MM-DD / --date must be YYYY-MM-DD: {value!r}")
+        raise InputError("usage", reason="error.date_form", value=repr(value))
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError("usage", detail=f"--date 不是有效日期 / --date is not a valid date: {value!r}") from None
+        raise InputError("usage", reason="error.date_invalid", value=repr(value)) from None
 
 
 def date_context(date: dt.date | None) -> dict[str, Any]:
@@ -74,10 +75,9 @@ def check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
         if o == r or o in r.parents:
             raise InputError("output-is-input", str(out_dir), input=str(i))
     if o.exists() and not o.is_dir():
-        raise InputError("usage", detail=f"--out-dir 已存在且不是目录 / --out-dir exists and is not a directory: {out_dir}")
+        raise InputError("usage", reason="error.out_dir_not_dir", path=str(out_dir))
     if o.is_dir() and any(o.iterdir()) and not _is_our_output(o):
-        raise InputError("usage", detail=f"--out-dir 目录非空且不是 render-forms 的输出，拒绝覆盖 / --out-dir is not "
-                         f"empty and was not written by render-forms; refusing to replace it: {out_dir}")
+        raise InputError("usage", reason="error.out_dir_not_ours", path=str(out_dir))
 
 
 def _is_our_output(d: Path) -> bool:
@@ -138,16 +138,16 @@ def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | 
 
     Raises InputError (exit 2) for unreadable or non-assigned inputs, a refused out-dir, a
     missing or broken template, or ``pdf`` without weasyprint."""
-    from retiree_tools.assign.contract import read_assigned
+    from retiree_tools.assign.reader import read_assigned
+    from retiree_tools.io.paths import expand_paths
     from retiree_tools.io.safe import atomic_dir
-    from retiree_tools.validate.run import expand_paths
 
     kinds = parse_forms(forms)
     day = parse_date(date)
     given = [Path(p) for p in paths]
     files = expand_paths(given)
     if not files:
-        raise InputError("usage", detail="没有已分配文件 / no assigned files given")
+        raise InputError("usage", reason="error.no_assigned_files")
     out = Path(out_dir)
     check_out_dir(out, [*given, *files])
     renderer = Renderer(templates)
@@ -155,7 +155,7 @@ def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | 
         renderer.load(kind)
     weasy = require_weasyprint() if pdf else None
     plan = build_plan(read_assigned(files))
-    common = {"date": date_context(day), "services": list(SERVICES), "status_text": STATUS_TEXT}
+    common = {"date": date_context(day), "services": list(SERVICES), "status_text": status_texts()}
     page_kinds = [k for k in kinds if k != "receipt"]
     total = (len(plan.packets) if page_kinds else 0) + (len(plan.receipts) if "receipt" in kinds else 0)
     done = 0

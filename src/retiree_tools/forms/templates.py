@@ -10,6 +10,7 @@ from typing import Any
 
 from retiree_tools.findings.errors import InputError
 from retiree_tools.forms.plan import TITLES
+from retiree_tools.texts import Msg
 
 TEMPLATE_NAMES = {
     "summary": "summary.html.j2",
@@ -44,7 +45,7 @@ def _template_error(exc: BaseException, fallback: str) -> InputError:
         name, line = exc.name or exc.filename or fallback, exc.lineno
         msg = exc.message or "syntax error"
     elif isinstance(exc, jinja2.TemplateNotFound):
-        name, msg = exc.name or fallback, "找不到模板 / template not found"
+        name, msg = exc.name or fallback, Msg("error.template_missing")
     else:
         msg = f"{type(exc).__name__}: {exc}"
     tb = exc.__traceback__
@@ -53,8 +54,8 @@ def _template_error(exc: BaseException, fallback: str) -> InputError:
         if fn.endswith(TEMPLATE_SUFFIXES):
             name, line = Path(fn).name, tb.tb_lineno
         tb = tb.tb_next
-    where = f"{Path(str(name)).name}" + (f" 第 {line} 行 / line {line}" if line else "")
-    return InputError("usage", detail=f"模板 {where} 有误 / template error: {str(msg)[:300]}")
+    where = Msg("error.template_line", {"name": Path(str(name)).name, "line": line}) if line else Path(str(name)).name
+    return InputError("usage", reason="error.template", where=where, what=msg if isinstance(msg, Msg) else str(msg)[:300])
 
 
 class Renderer:
@@ -68,7 +69,7 @@ class Renderer:
         if override is not None:
             o = Path(override)
             if not o.is_dir():
-                raise InputError("usage", detail=f"模板目录不存在 / templates directory not found: {o}")
+                raise InputError("usage", reason="error.templates_dir", path=str(o))
             search.append(jinja2.FileSystemLoader(str(o)))
         search.append(jinja2.FileSystemLoader(str(packaged_templates())))
         self.env = jinja2.Environment(
@@ -85,7 +86,7 @@ class Renderer:
         try:
             self.templates[kind] = self.env.get_template(name)
         except UnicodeDecodeError as exc:
-            raise InputError("usage", detail=f"模板 {name} 不是 UTF-8 文本 / template is not UTF-8: {exc.reason}") from None
+            raise InputError("usage", reason="error.template_not_utf8", name=name, what=exc.reason) from None
         except Exception as exc:  # noqa: BLE001 - any template failure is the template's
             raise _template_error(exc, name) from None
 
@@ -106,9 +107,7 @@ def require_weasyprint():
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: pango/cairo libraries missing
-        raise InputError("usage", detail=(
-            "--pdf 需要 weasyprint：请运行 pip install 'retiree-tools[pdf]'（Linux 还需 pango 库）"
-            f" / --pdf needs weasyprint: pip install 'retiree-tools[pdf]' ({type(exc).__name__}: {str(exc)[:120]})")) from None
+        raise InputError("usage", reason="error.weasyprint", what=f"{type(exc).__name__}: {str(exc)[:120]}") from None
     return weasyprint
 
 

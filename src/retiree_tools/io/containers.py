@@ -1,6 +1,6 @@
 """Checks on a workbook's container before any engine parses it: zip bombs (declared and real
 sizes, ratios, entry counts), XML DTDs and entities, sheets whose used range no memory holds,
-and password-protected (encrypted) Office files. Bounds are documented in docs/security.md.
+and password-protected (encrypted) Office files (io.ole). Bounds are documented in docs/security.md.
 
 The engines (calamine, openpyxl) trust the zip: calamine inflates an entry to its end whatever
 size the zip declares, and allocates a sheet's whole used range (rows × columns) at once. So
@@ -38,12 +38,15 @@ _PIECE = 1 << 20
 _OUT = 4 << 20
 
 
-def _too_large(p: Path, detail: str) -> InputError:
-    return InputError("file-too-large", str(p), detail=detail)
+EMITS = ("file-too-large", "file-hostile")
 
 
-def _hostile(p: Path, detail: str) -> InputError:
-    return InputError("file-hostile", str(p), detail=detail)
+def _too_large(p: Path, reason: str, **params: object) -> InputError:
+    return InputError("file-too-large", str(p), reason=reason, **params)
+
+
+def _hostile(p: Path, reason: str, **params: object) -> InputError:
+    return InputError("file-hostile", str(p), reason=reason, **params)
 
 
 def check_zip(p: Path) -> str:
@@ -62,9 +65,9 @@ def check_zip(p: Path) -> str:
                 _scan_entry(p, raw, info, full=sheet or info.filename not in skip, sheet=sheet)
         return kind
     except zipfile.BadZipFile as exc:
-        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {_short(exc)}") from None
+        raise InputError("file-unreadable", str(p), reason="error.damaged", what=_short(exc)) from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, struct.error, zlib.error, EOFError) as exc:
-        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {_short(exc)}") from None
+        raise InputError("file-unreadable", str(p), reason="error.damaged", what=_short(exc)) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -75,30 +78,30 @@ def _short(exc: BaseException) -> str:
 def _check_directory(p: Path, infos: list[zipfile.ZipInfo]) -> None:
     """What the central directory declares: entry count, sizes, ratios, methods."""
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise _too_large(p, f"{len(infos)} zip entries > {MAX_ZIP_ENTRIES}")
+        raise _too_large(p, "error.zip_entries", count=len(infos), limit=MAX_ZIP_ENTRIES)
     total = 0
     for i in infos:
         if i.flag_bits & 0x1:
-            raise InputError("file-unreadable", str(p), detail=f"{i.filename}: 加密的 zip 条目 / encrypted zip entry")
+            raise InputError("file-unreadable", str(p), reason="error.encrypted_entry", entry=i.filename)
         if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise InputError("file-unreadable", str(p), detail=f"{i.filename}: 不支持的压缩方式 / compression method {i.compress_type}")
+            raise InputError("file-unreadable", str(p), reason="error.compression", entry=i.filename, method=i.compress_type)
         if i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size:
-            raise _too_large(p, f"{i.filename}: stored sizes disagree (zip bomb)")
+            raise _too_large(p, "error.stored_sizes", entry=i.filename)
         total += i.file_size
         if i.file_size > RATIO_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise _too_large(p, f"{i.filename}: {i.file_size // MiB} MiB from {i.compress_size // 1024} KiB (zip bomb)")
+            raise _too_large(p, "error.ratio", entry=i.filename, mib=i.file_size // MiB, kib=i.compress_size // 1024)
     if total > MAX_UNCOMPRESSED:
-        raise _too_large(p, f"{total // MiB} MiB uncompressed > {MAX_UNCOMPRESSED // MiB} MiB")
+        raise _too_large(p, "error.uncompressed", mib=total // MiB, limit=MAX_UNCOMPRESSED // MiB)
 
 
 def _kind(p: Path, zf: zipfile.ZipFile, names: set[str]) -> str:
     if "mimetype" in names and zf.getinfo("mimetype").file_size < 200 and b"opendocument.spreadsheet" in zf.read("mimetype"):
         return "ods"
     if "xl/workbook.bin" in names:
-        raise InputError("file-unreadable", str(p), detail="不支持 .xlsb，请另存为 .xlsx / .xlsb is not supported; save as .xlsx")
+        raise InputError("file-unreadable", str(p), reason="error.xlsb")
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise InputError("file-unreadable", str(p), detail="ZIP 文件但不是工作簿 / a zip file, not a workbook")
+    raise InputError("file-unreadable", str(p), reason="error.zip_not_workbook")
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> set[str]:
@@ -137,7 +140,7 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
     raw.seek(info.header_offset)
     head = raw.read(30)
     if len(head) < 30 or head[:4] != b"PK\x03\x04":
-        raise InputError("file-unreadable", str(p), detail=f"文件已损坏 / damaged: {info.filename}")
+        raise InputError("file-unreadable", str(p), reason="error.damaged", what=info.filename)
     n, m = struct.unpack("<HH", head[26:30])
     raw.seek(info.header_offset + 30 + n + m)
     prolog = _Prolog(p, info.filename)
@@ -150,7 +153,7 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
         for out in pieces:
             total += len(out)
             if total > info.file_size:
-                raise _too_large(p, f"{info.filename}: inflates past the {info.file_size} bytes its zip header declares (zip bomb)")
+                raise _too_large(p, "error.inflates_past", entry=info.filename, size=info.file_size)
             prolog.feed(out)
             if extent is not None:
                 extent.feed(out)
@@ -162,8 +165,7 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
     if extent is not None:
         rows, cols = extent.size()
         if rows * cols > MAX_CELLS:
-            raise _too_large(p, f"{info.filename}: 使用区域 {rows:,} 行 × {cols:,} 列，请删除表格外远处的单元格（Ctrl+End 可定位）/ "
-                                f"used range {rows:,} rows × {cols:,} columns > {MAX_CELLS:,} cells: delete stray cells far from the table")
+            raise _too_large(p, "error.used_range", entry=info.filename, rows=rows, cols=cols, limit=MAX_CELLS)
 
 
 def _inflate(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -252,9 +254,9 @@ class _Prolog:
         self.done = True
         self.buf = b""
         if verdict == "dtd":
-            raise _hostile(self.p, f"{self.name}: DOCTYPE/ENTITY")
+            raise _hostile(self.p, "error.dtd", entry=self.name)
         if verdict == "long":
-            raise _hostile(self.p, f"{self.name}: XML prolog > {MAX_XML_PROLOG // 1024} KiB")
+            raise _hostile(self.p, "error.long_prolog", entry=self.name, kib=MAX_XML_PROLOG // 1024)
 
 
 def _prolog_verdict(data: bytes) -> str:
@@ -362,64 +364,3 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-# ---------------------------------------------------------------------------------------------
-# OLE compound files: an encrypted OOXML workbook is a CFB holding an EncryptedPackage stream
-# ---------------------------------------------------------------------------------------------
-
-_FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
-_ENCRYPTED_NAMES = {"EncryptedPackage", "EncryptionInfo"}
-
-
-def ole_is_encrypted(p: Path) -> bool:
-    """True when the compound file's directory names an EncryptedPackage or EncryptionInfo
-    stream (an encrypted OOXML workbook; a password-protected .xls is reported by the engine).
-    The directory is followed through the FAT (it can sit anywhere in the file); any
-    inconsistency falls back to scanning the first MiB."""
-    try:
-        names = _ole_names(p)
-    except (OSError, ValueError, struct.error, IndexError):
-        with p.open("rb") as fh:
-            return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in fh.read(MiB)
-    return bool(_ENCRYPTED_NAMES & names)
-
-
-def _ole_names(p: Path) -> set[str]:
-    with p.open("rb") as fh:
-        header = fh.read(512)
-        if len(header) < 512:
-            raise ValueError("short")
-        shift = struct.unpack("<H", header[30:32])[0]
-        if shift not in (9, 12):
-            raise ValueError("sector size")
-        size = 1 << shift
-        n_fat, first_dir = struct.unpack("<II", header[44:52])
-        first_difat, n_difat = struct.unpack("<II", header[68:76])
-        fat_sectors = [s for s in struct.unpack("<109I", header[76:512]) if s not in (_FREE, _END)]
-        seen = 0
-        while first_difat not in (_FREE, _END) and seen < n_difat and seen < 10_000:
-            fh.seek((first_difat + 1) * size)
-            block = struct.unpack(f"<{size // 4}I", fh.read(size))
-            fat_sectors += [s for s in block[:-1] if s not in (_FREE, _END)]
-            first_difat = block[-1]
-            seen += 1
-        fat_sectors = fat_sectors[: max(n_fat, 0)]
-
-        def fat_entry(sector: int) -> int:
-            per = size // 4
-            fh.seek((fat_sectors[sector // per] + 1) * size + (sector % per) * 4)
-            return struct.unpack("<I", fh.read(4))[0]
-
-        names: set[str] = set()
-        sector, hops = first_dir, 0
-        while sector not in (_FREE, _END) and hops < 100_000:
-            fh.seek((sector + 1) * size)
-            block = fh.read(size)
-            for k in range(0, len(block) - 127, 128):
-                length = struct.unpack("<H", block[k + 64:k + 66])[0]
-                if 2 <= length <= 64:
-                    names.add(block[k:k + length - 2].decode("utf-16-le", errors="replace"))
-            sector = fat_entry(sector)
-            hops += 1
-        return names

@@ -13,6 +13,8 @@ from pathlib import Path
 from retiree_tools.domain.text import RE2_PY_SPACE
 from retiree_tools.findings.errors import InputError
 
+EMITS = ("output-is-input",)
+
 PRIVATE_MODE = 0o600
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r\n]")
 

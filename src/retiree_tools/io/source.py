@@ -8,8 +8,6 @@ xls/ods with python-calamine; csv with pandas in chunks, encoding detected.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import datetime as _dt
 import io
 import re
@@ -22,27 +20,15 @@ import pandas as pd
 import pyarrow as pa
 
 from retiree_tools.findings.errors import InputError
-from retiree_tools.io.containers import (  # noqa: F401 - the bounds are re-exported for callers and docs
-    MAX_CELLS,
-    MAX_RATIO,
-    MAX_UNCOMPRESSED,
-    MAX_ZIP_ENTRIES,
-    RATIO_MIN_SIZE,
-    check_zip,
-    ole_is_encrypted,
-)
-from retiree_tools.io.prefetch import EXCEL_SUFFIXES as _EXCEL_SUFFIXES
-from retiree_tools.io.prefetch import (
-    MAX_FILE_BYTES,
-    SUPPORTED_SUFFIXES,  # noqa: F401 - re-exported
-    ZIP_MAGIC,
-    load_text_sheet,
-    take_reader,
-    take_sheet,
-    vetted,
-)
+from retiree_tools.io.containers import check_zip
+from retiree_tools.io.ole import ole_is_encrypted
+from retiree_tools.io.paths import EXCEL_SUFFIXES, MAX_FILE_BYTES, ZIP_MAGIC
+from retiree_tools.io.prefetch import Prefetch, load_text_sheet
+from retiree_tools.io.text_files import NulFree, detect_encoding, has_nul, sniff_delimiter
 
 # ---- safety bounds (documented in docs/security.md); the zip and OLE ones live in containers ----
+EMITS = ("file-unreadable", "file-encrypted", "file-empty")
+
 MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut (value-too-long)
 PEEK_ROWS = 40
 PEEK_CELL_CHARS = 1_000  # peeked cells (header and title rows) are cut to this length
@@ -72,6 +58,7 @@ class Source:
     delimiter: str = ","
     nul: bool = False  # NUL bytes seen in the CSV's first 4 MiB: removed from every value
     width: int = 0
+    prefetch: Prefetch | None = None  # a head start on this file (see io.prefetch), or None
     _reader: object = None
     _tables: dict = field(default_factory=dict)
 
@@ -88,7 +75,8 @@ class Source:
             import fastexcel
 
             try:
-                self._reader = take_reader(self.path) or fastexcel.read_excel(self._engine_source())
+                head = self.prefetch.take_reader(self.path) if self.prefetch else None
+                self._reader = head or fastexcel.read_excel(self._engine_source())
             except Exception as exc:  # noqa: BLE001 - engine errors are many and untyped
                 raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
         return self._reader
@@ -100,7 +88,8 @@ class Source:
         if key not in self._tables:
             reader = self._fast()
             try:
-                sh = take_sheet(self.path, sheet, self.sheets) or load_text_sheet(reader, sheet if sheet is not None else 0)
+                sh = self.prefetch.take_sheet(self.path, sheet, self.sheets) if self.prefetch else None
+                sh = sh or load_text_sheet(reader, sheet if sheet is not None else 0)
                 table = sh.to_arrow()
                 cols = [c.absolute_index for c in sh.available_columns()]
             except Exception as exc:  # noqa: BLE001
@@ -202,7 +191,7 @@ class Source:
                              for c in columns}, index=range(table.num_rows))
 
     def _open_text(self):
-        return _NulFree(open(self.path, encoding=self.encoding, errors=self.errors, newline=""))
+        return NulFree(open(self.path, encoding=self.encoding, errors=self.errors, newline=""))
 
     def _chunks_csv(self, first_data_row: int, columns: list[int]) -> Iterator[tuple[int, pd.DataFrame]]:
         width = max([self.width, *(c + 1 for c in columns)])
@@ -288,42 +277,44 @@ def _cell_text(v: object) -> str | None:
 # Opening: sniff the real format, check the container, detect the text encoding.
 # ---------------------------------------------------------------------------------------------
 
-def open_source(path: str | Path) -> Source:
+def open_source(path: str | Path, prefetch: Prefetch | None = None) -> Source:
+    """Open ``path``: its real format by content, the container vetted, the encoding found.
+    ``prefetch`` is a head start made for this file (taken when it matches)."""
     p = Path(path)
     try:
         size = p.stat().st_size
         with p.open("rb") as fh:
             head = fh.read(8192)
     except FileNotFoundError:
-        raise InputError("file-unreadable", str(p), detail="文件不存在 / no such file") from None
+        raise InputError("file-unreadable", str(p), reason="error.no_such_file") from None
     except IsADirectoryError:
-        raise InputError("file-unreadable", str(p), detail="是目录 / is a directory") from None
+        raise InputError("file-unreadable", str(p), reason="error.is_directory") from None
     except OSError as exc:
         raise InputError("file-unreadable", str(p), detail=exc.strerror or str(exc)) from None
     if size == 0:
         raise InputError("file-empty", str(p))
     if size > MAX_FILE_BYTES:
-        raise InputError("file-too-large", str(p), detail=f"{size} bytes > {MAX_FILE_BYTES}")
+        raise InputError("file-too-large", str(p), reason="error.file_bytes", size=size, limit=MAX_FILE_BYTES)
     suffix = p.suffix.lower()
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-        kind = vetted(p) or check_zip(p)  # vetted: the container check already ran in inputs.prefetch
-        src = Source(p, kind)
+        kind = (prefetch.vetted(p) if prefetch else None) or check_zip(p)  # the head start may have vetted it
+        src = Source(p, kind, prefetch=prefetch)
     elif head.startswith(_OLE_MAGIC):
         if ole_is_encrypted(p):
             raise InputError("file-encrypted", str(p))
         src = Source(p, "xls")
-    elif suffix in _EXCEL_SUFFIXES:
+    elif suffix in EXCEL_SUFFIXES:
         low = head.lstrip().lower()
         if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
-            raise InputError("file-unreadable", str(p), detail="这是网页/XML 文件而非 Excel 工作簿，请用 Excel 打开后另存为 .xlsx / HTML or XML saved with an Excel name; save it as .xlsx")
-        raise InputError("file-unreadable", str(p), detail=f"不是有效的 {suffix} 文件 / not a valid {suffix} file")
+            raise InputError("file-unreadable", str(p), reason="error.html_as_excel")
+        raise InputError("file-unreadable", str(p), reason="error.not_valid_suffix", suffix=suffix)
     else:
         src = Source(p, "csv")
         src.encoding = detect_encoding(p)
         if src.encoding in ("utf-8", "utf-8-sig"):  # a GB18030 line anywhere is decoded as such
             src.errors = "retiree-gb18030"
-        src.nul = _has_nul(p)
-        src.delimiter = _sniff_delimiter(head, src.encoding)
+        src.nul = has_nul(p)
+        src.delimiter = sniff_delimiter(head, src.encoding)
         return src
     src.sheets = _sheet_names(src)
     return src
@@ -398,133 +389,4 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str | None) -> str | None:
     return None
 
 
-def detect_encoding(p: Path) -> str:
-    """utf-8 (BOM or not) when the file decodes as UTF-8, or when most of its non-ASCII lines
-    do (a file glued together from two exports: the other lines are read as GB18030, see
-    :func:`_gb18030_lines`); else GB18030 when it decodes as that (GBK/GB2312 are subsets);
-    else charset-normalizer's best guess."""
-    with p.open("rb") as fh:
-        sample = fh.read(4 * 1024 * 1024)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    for enc in ("utf-8", "gb18030"):
-        try:
-            _decode_prefix(sample, enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    if _mostly_utf8(sample):
-        return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample[:200_000]).best()
-    return best.encoding if best else "gb18030"
-
-
-def _has_nul(p: Path) -> bool:
-    with p.open("rb") as fh:
-        return b"\x00" in fh.read(4 * 1024 * 1024)
-
-
-def _mostly_utf8(sample: bytes) -> bool:
-    """More of the sample's non-ASCII lines are valid UTF-8 than not."""
-    good = bad = 0
-    for line in sample.split(b"\n")[:-1] or [sample]:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            good += 1
-        except UnicodeDecodeError:
-            bad += 1
-    return good > bad
-
-
-def _gb18030_lines(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler ``retiree-gb18030``: bytes that are not UTF-8 are decoded as GB18030
-    up to the end of their line (a GBK row in a UTF-8 file), never dropped."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    data = exc.object
-    nl = data.find(b"\n", exc.start)
-    end = max(exc.end, len(data) if nl < 0 else nl)
-    return bytes(data[exc.start:end]).decode("gb18030", errors="replace"), end
-
-
-codecs.register_error("retiree-gb18030", _gb18030_lines)
-
-
-class _NulFree:
-    """A text stream without NUL characters (old exports pad fields with them)."""
-
-    def __init__(self, fh):
-        self._fh = fh
-
-    def read(self, size: int = -1) -> str:
-        return self._fh.read(size).replace("\x00", "")
-
-    def readline(self, size: int = -1) -> str:
-        return self._fh.readline(size).replace("\x00", "")
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = self._fh.readline()
-        if not line:
-            raise StopIteration
-        return line.replace("\x00", "")
-
-    def close(self) -> None:
-        self._fh.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._fh.close()
-
-
-def _decode_prefix(sample: bytes, enc: str) -> None:
-    """Decode ``sample``; a multi-byte character cut at the sample's end is not an error."""
-    dec = codecs.getincrementaldecoder(enc)()
-    dec.decode(sample, final=False)
-
-
-def _sniff_delimiter(head: bytes, encoding: str) -> str:
-    text = head.decode(encoding, errors="replace")
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    best, score = ",", -1
-    for d in (",", "\t", ";", "|"):
-        counts = [ln.count(d) for ln in lines]
-        s = max(counts) if counts else 0
-        if s > score:
-            best, score = d, s
-    return best
-
-
-def read_text_table(path: str | Path) -> list[list[str | None]]:
-    """All rows of a small side file (catalogue, targets, roster) as text cells: used where the
-    whole table is wanted and no header detection by policy applies."""
-    return read_text_rows(path)[1]
-
-
-def read_text_rows(path: str | Path) -> tuple[int, list[list[str | None]]]:
-    """:func:`read_text_table` with the row number (as Excel shows it) of the first row."""
-    src = open_source(path)
-    sheet = src.sheets[0] if src.sheets else None
-    peek = src.peek(sheet)
-    if not peek.rows:
-        raise InputError("file-empty", str(path))
-    first = peek.rows[0][0]
-    width = max((len(r) for _, r in peek.rows), default=0)
-    rows: list[list[str | None]] = []
-    with contextlib.suppress(StopIteration):
-        for _, frame in src.chunks(sheet, first, list(range(peek.col_offset, peek.col_offset + max(width, 1))) if src.kind != "csv" else [], peek):
-            rows.extend([[None if blank(v) else str(v) for v in r] for r in frame.itertuples(index=False)])
-    return first, rows
-
-
-__all__ = ["Source", "Peek", "open_source", "detect_encoding", "read_text_rows", "read_text_table"]
+__all__ = ["Source", "Peek", "open_source", "blank"]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from retiree_tools.domain.text import clean_value, header_key, header_key_loose
-from retiree_tools.findings.errors import InputError
 
 FieldKind = Literal[
     "text", "id_number", "credit_code", "gender", "date", "month", "choice", "yesno",
@@ -32,6 +28,7 @@ class FieldSpec(_Strict):
     choice_aliases: dict[str, str] = {}
     yes_aliases: list[str] = []
     no_aliases: list[str] = []
+    range: tuple[float, float] | None = None  # number fields: outside [low, high] is number-range (warning)
 
 
 class Category(_Strict):
@@ -41,6 +38,27 @@ class Category(_Strict):
     file_transfer: bool = True
     reason: str = ""
     reason_en: str = ""
+
+
+class CadreLevel(_Strict):
+    """What a value of 干部管理权限 means for the person, whatever their category (the 2003 opinions, 二)."""
+
+    handed_over: bool = True
+    file_transfer: bool = True
+    reason_from: str | None = None  # the category whose exclusion reason is printed
+
+
+class Genders(_Strict):
+    """The gender values: canonical words (also what the ID number's gender is written as) and
+    other spellings accepted."""
+
+    male: str = "男"
+    female: str = "女"
+    aliases: dict[str, str] = {}
+
+
+class Documents(_Strict):
+    personnel_file: str = "doc_file"  # not required of people whose personnel file is not transferred
 
 
 class Required(_Strict):
@@ -57,11 +75,33 @@ class YesNo(_Strict):
 
 class Thresholds(_Strict):
     retirement_age_tolerance_months: int = 0
-    pension_min: float = 100
-    pension_max: float = 50000
     earliest_birth_year: int = 1900
     max_age_years: int = 110
     warn_unknown_area_code: bool = True
+
+
+class Retirement(_Strict):
+    women_cadre_posts: list[str] = ["干部"]  # 退休前岗位 values that give a woman the cadre age (55, not 50)
+
+
+class DateRules(_Strict):
+    order: list[tuple[str, str]] = [("birth_date", "work_start"), ("work_start", "retire_date"), ("birth_date", "retire_date")]
+
+
+class LayoutPolicy(_Strict):
+    footer_words: list[str] = []  # a row without an ID whose first text starts with one is not a person
+    roster_min_fields: int = 6  # a sheet whose header names this many fields is the roster: stop looking
+
+
+class PartyPolicy(_Strict):
+    """Where a party member's organisation relation goes (the 2003 opinions, 四)."""
+
+    member_field: str = "party_member"
+    rehired_field: str = "rehired"
+    away_field: str = "away_half_year"
+    rehired_destination: str = "原单位党组织"
+    away_destination: str = "外出务工经商所在地党组织"
+    unit_pattern: str = "{unit}党组织"
 
 
 class AssignPolicy(_Strict):
@@ -71,8 +111,7 @@ class AssignPolicy(_Strict):
     provincial_location_field: str = "medical_location"
     unit_field: str = "residence"
     city_level_words: list[str] = []
-    party_rehired_destination: str = "原单位党组织"
-    party_away_destination: str = "外出务工经商所在地党组织"
+    party: PartyPolicy = PartyPolicy()
 
 
 class AcceptancePolicy(_Strict):
@@ -84,8 +123,14 @@ class Policy(_Strict):
     fields: dict[str, FieldSpec]
     required: Required = Required()
     yesno: YesNo
+    genders: Genders = Genders()
     categories: dict[str, Category]
+    cadre_levels: dict[str, CadreLevel] = {}
+    documents: Documents = Documents()
     thresholds: Thresholds = Thresholds()
+    retirement: Retirement = Retirement()
+    dates: DateRules = DateRules()
+    layout: LayoutPolicy = LayoutPolicy()
     assign: AssignPolicy = AssignPolicy()
     acceptance: AcceptancePolicy = AcceptancePolicy()
     source: list[str] = Field(default_factory=list, exclude=True)
@@ -102,6 +147,10 @@ class Policy(_Strict):
         refs += [("assign.unit_field", self.assign.unit_field)]
         for name, cat in self.categories.items():
             refs += [(f"categories.{name}.documents", d) for d in cat.documents]
+        refs += [("dates.order", f) for pair in self.dates.order for f in pair]
+        refs += [("documents.personnel_file", self.documents.personnel_file)]
+        p = self.assign.party
+        refs += [("assign.party", f) for f in (p.member_field, p.rehired_field, p.away_field)]
         for where, f in refs:
             if f not in known:
                 raise ValueError(f"{where}: unknown field '{f}'")
@@ -112,7 +161,32 @@ class Policy(_Strict):
         for key in ("name", "id_number", "category"):
             if key not in known:
                 raise ValueError(f"fields.{key}: this field is required by the program")
+        for key, spec in self.fields.items():
+            if spec.range is not None and (spec.kind != "number" or spec.range[0] > spec.range[1]):
+                raise ValueError(f"fields.{key}.range: only for number fields, low ≤ high")
+        for where, pair in [("dates.order", pair) for pair in self.dates.order]:
+            if any(self.fields[f].kind not in ("date", "month") for f in pair):
+                raise ValueError(f"{where}: {pair} are not both date fields")
+        levels = self.choices_of("cadre_level")
+        for level, rule in self.cadre_levels.items():
+            if levels is not None and level not in levels:
+                raise ValueError(f"cadre_levels.{level}: not one of fields.cadre_level.choices {levels}")
+            if rule.reason_from is not None and rule.reason_from not in self.categories:
+                raise ValueError(f"cadre_levels.{level}.reason_from: unknown category '{rule.reason_from}'")
+        for alias, target in self.genders.aliases.items():
+            if target not in (self.genders.male, self.genders.female):
+                raise ValueError(f"genders.aliases.{alias}: '{target}' is neither genders.male nor genders.female")
+        if "{unit}" not in self.assign.party.unit_pattern:
+            raise ValueError("assign.party.unit_pattern: must contain {unit}")
         return self
+
+    def choices_of(self, field: str) -> list[str] | None:
+        """The canonical values of a choice field (the category names for 人员类别); None when
+        the field is not a choice field of this policy."""
+        spec = self.fields.get(field)
+        if spec is None or spec.kind != "choice":
+            return None
+        return list(self.categories) if spec.choices == "categories" else list(spec.choices or [])
 
     # ---- derived look-ups (computed once) ----
     @cached_property
@@ -143,6 +217,15 @@ class Policy(_Strict):
             index.setdefault(header_key(alias), target)
         return index
 
+    @cached_property
+    def gender_index(self) -> dict[str, str]:
+        """Upper-cased gender text → the canonical word."""
+        g = self.genders
+        index = {g.male.upper(): g.male, g.female.upper(): g.female}
+        for alias, target in g.aliases.items():
+            index.setdefault(clean_value(alias).upper(), target)
+        return index
+
     def yesno_index(self, field: str | None = None) -> dict[str, bool]:
         index = {clean_value(v).upper(): True for v in self.yesno.yes}
         index.update({clean_value(v).upper(): False for v in self.yesno.no})
@@ -154,50 +237,3 @@ class Policy(_Strict):
 
     def fields_of_kind(self, *kinds: str) -> list[str]:
         return [k for k, s in self.fields.items() if s.kind in kinds]
-
-
-def _deep_merge(base: dict, override: dict) -> dict:
-    out = dict(base)
-    for k, v in override.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("rule_names",):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("policy-invalid", str(path), detail="文件不存在 / file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError("policy-invalid", str(path), detail=str(exc)) from None
-    except OSError as exc:
-        raise InputError("policy-invalid", str(path), detail=exc.strerror or str(exc)) from None
-
-
-def default_policy_data() -> dict:
-    text = resources.files("retiree_tools.policy").joinpath("policy.toml").read_bytes()
-    return tomllib.loads(text.decode("utf-8"))
-
-
-def load_policy(path: str | Path | None = None) -> Policy:
-    """The default policy, with ``path`` (a locality's TOML) merged over it table by table."""
-    data = default_policy_data()
-    sources = ["(default)"]
-    if path is not None:
-        override = _read_toml(Path(path))
-        if override.pop("replace_categories", False):
-            data.pop("categories", None)
-        data = _deep_merge(data, override)
-        sources.append(str(path))
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise InputError("policy-invalid", str(path or "policy.toml"), detail=f"{where}: {err['msg']}") from None
-    policy.source = sources
-    return policy

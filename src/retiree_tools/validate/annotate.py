@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retiree_tools.findings.codes import title, ui
+from retiree_tools.findings.codes import title
 from retiree_tools.findings.model import FileReport, column_letter
 from retiree_tools.io.safe import escape_formula
 from retiree_tools.io.source import blank, open_source
 from retiree_tools.io.xlsx import save_openpyxl
+from retiree_tools.texts import tr
 
 _FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-_SHEET_NAME = {"zh": "问题清单", "en": "Findings"}
 
 
 def _load_workbook(path: Path):
@@ -29,7 +29,8 @@ def _load_workbook(path: Path):
         except Exception as exc:  # noqa: BLE001 - openpyxl's errors are many and untyped
             from retiree_tools.findings.errors import InputError
 
-            raise InputError("file-unreadable", str(path), detail=f"openpyxl: {type(exc).__name__}: {str(exc)[:160]}") from None
+            raise InputError("file-unreadable", str(path), reason="error.openpyxl",
+                             what=f"{type(exc).__name__}: {str(exc)[:160]}") from None
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     sheets = src.sheets or [path.stem[:31] or "Sheet1"]
@@ -69,15 +70,15 @@ def write_annotated(report: FileReport, out: str | Path, lang: str = "zh", show_
         cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
         text = "\n".join(f"[{f.code}] {f.message}" for f in items)
         cell.comment = Comment(text[:30000], "retiree-tools", width=320, height=max(80, 40 * len(items)))
-    name = _SHEET_NAME.get(lang, _SHEET_NAME["zh"])
+    name = tr("validate.annotate.sheet", lang)
     if name in wb.sheetnames:
         del wb[name]
     out_ws = wb.create_sheet(name, 0)
     heads = ["row", "column", "header", "severity", "code", "value", "message"]
-    out_ws.append([ui(h, lang) for h in heads] + [ui("message", lang) + "(" + ("类别" if lang != "en" else "kind") + ")"])
+    out_ws.append([tr(f"validate.{h}", lang) for h in heads] + [tr("validate.annotate.kind", lang)])
     for f in report.sorted_findings():
         d = f.to_dict(show_pii=show_pii)
-        out_ws.append([escape_formula(v) for v in [d["row"], d["column"], d["header"], ui(d["severity"], lang), d["code"],
+        out_ws.append([escape_formula(v) for v in [d["row"], d["column"], d["header"], tr(f"validate.{d['severity']}", lang), d["code"],
                                                    d["value"], d["message"], title(d["code"], lang)]])
     for c in out_ws[1]:
         c.font = Font(bold=True)

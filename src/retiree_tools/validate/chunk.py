@@ -1,21 +1,23 @@
-"""Row checks over whole columns: normalise each field once, then vectorised rules emit findings.
+"""The chunk pipeline: normalise each field once, drop rows that are not people, run the rules.
 
-:func:`check_chunk` takes the raw text columns of consecutive rows of one file, normalises them into canonical fields, appends findings, and returns the normalised frame that
-``assign`` consumes. State that spans chunks and files (duplicate IDs) lives in :class:`CallState`.
-The rules themselves are in checks_identity (IDs, dates, ages) and checks_values (choices,
-numbers, phones, accounts); shared pieces in checks_base.
+:func:`check_chunk` takes the raw text columns of consecutive rows of one file, normalises them
+into canonical fields, runs the rules of :mod:`retiree_tools.validate.rules` (which append
+findings), and returns the normalised frame that ``assign`` consumes. State that spans chunks
+and files (duplicate IDs) lives in :class:`~retiree_tools.validate.rules.base.CallState`.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from retiree_tools.findings.model import Finding, make_finding
-from retiree_tools.io.source import MAX_CELL_CHARS
+from retiree_tools.domain.text import clean_value
+from retiree_tools.findings.model import Finding
 from retiree_tools.policy.model import Policy
+from retiree_tools.validate.rules.ages import check_ages
 from retiree_tools.validate.rules.base import (
     CallState,
     Emitter,
@@ -23,18 +25,45 @@ from retiree_tools.validate.rules.base import (
     as_objects,
     normalise_text,
 )
-from retiree_tools.validate.rules.identity import (
-    check_dates,
-    check_id_consistency,
-    check_ids,
-    check_retirement_age,
-)
-from retiree_tools.validate.rules.values import check_choices, check_numbers
+from retiree_tools.validate.rules.cells import check_lengths
+from retiree_tools.validate.rules.choices import check_choices
+from retiree_tools.validate.rules.consistency import check_id_consistency
+from retiree_tools.validate.rules.dates import check_dates
+from retiree_tools.validate.rules.documents import check_documents
+from retiree_tools.validate.rules.enterprise import check_credit_codes
+from retiree_tools.validate.rules.identity import check_ids
+from retiree_tools.validate.rules.numbers import check_numbers
+from retiree_tools.validate.rules.required import check_required
 
 __all__ = ["CallState", "FileContext", "as_objects", "check_chunk", "normalise_text"]
 
 THREADS_FROM_ROWS = 10_000  # chunks this long use a second thread (below, threads cost more than they save)
-_FOOTER = re.compile(r"^(合计|总计|小计|填表人|填报人|审核人|负责人|制表|单位负责人|经办人|联系人[:：]|备注[:：]|注[:：])")
+
+
+@lru_cache(maxsize=8)
+def _footer_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    """The policy's footer words as one prefix pattern, folded like the cells they are matched
+    against (a full-width colon is a colon)."""
+    folded = sorted({clean_value(w) for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile("^(?:" + "|".join(map(re.escape, folded)) + ")") if folded else None
+
+
+def footer_rows(frame: pd.DataFrame, policy: Policy, nonblank: np.ndarray) -> np.ndarray:
+    """Rows that are totals or signatures (合计, 填表人 …), not people: no ID, and the first
+    text of the row starts with one of the policy's ``[layout] footer_words``."""
+    n = len(frame)
+    footer = np.zeros(n, bool)
+    pattern = _footer_pattern(tuple(policy.layout.footer_words))
+    if pattern is None or not n:
+        return footer
+    id_blank = frame["id_number"].isna().to_numpy() if "id_number" in frame else np.ones(n, bool)
+    cand = np.flatnonzero(id_blank & nonblank)
+    if len(cand):
+        order = [c for c in frame.columns if c != "id_number"]
+        for pos, rec in zip(cand, frame.iloc[cand][order].itertuples(index=False), strict=True):
+            first = next((v for v in rec if isinstance(v, str)), "")
+            footer[pos] = bool(pattern.match(first))
+    return footer
 
 
 def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: int, raw: pd.DataFrame,
@@ -48,17 +77,8 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     rows = np.arange(first_row, first_row + n)
     frame = pd.DataFrame(cols, index=range(n))
     # drop blank and footer rows: they are not people
-    present = frame.notna()
-    nonblank = present.any(axis=1).to_numpy()
-    id_blank = frame["id_number"].isna().to_numpy() if "id_number" in frame else np.ones(n, bool)
-    footer = np.zeros(n, bool)
-    cand = np.flatnonzero(id_blank & nonblank)
-    if len(cand):  # rows without an ID: is the first text a footer (合计, 填表人 …)?
-        order = [c for c in frame.columns if c != "id_number"]
-        for pos, rec in zip(cand, frame.iloc[cand][order].itertuples(index=False), strict=True):
-            first = next((v for v in rec if isinstance(v, str)), "")
-            footer[pos] = bool(_FOOTER.match(first))
-    keep = nonblank & ~footer
+    nonblank = frame.notna().any(axis=1).to_numpy()
+    keep = nonblank & ~footer_rows(frame, policy, nonblank)
     frame = frame[keep].reset_index(drop=True)
     rows = rows[keep]
     em = Emitter(ctx, policy, rows, findings)
@@ -67,20 +87,21 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
         if key not in frame:
             frame[key] = pd.Series([None] * m, dtype=object)
 
-    _check_lengths(em, frame)
+    check_lengths(em, frame)
     # dates and numbers read and write only their own columns and are mostly Arrow work (no
     # GIL): they run beside the ID and choice checks, on copies of their columns, with their
     # own findings lists, which are put back in the order the checks always had
     side = _Side(em, policy, state, frame)
-    _check_required(em, frame, policy)
+    check_required(em, frame, policy)
     ids, id_ok, id_parts = check_ids(em, frame, state, ctx)
     frame["id_number"] = ids
     check_choices(em, frame, policy)
+    check_credit_codes(em, frame)
     ym = side.dates()
     check_id_consistency(em, frame, id_ok, id_parts, ym)
-    check_retirement_age(em, frame, ids, id_ok, id_parts, ym, policy, state)
+    check_ages(em, frame, ids, id_ok, id_parts, ym, policy, state)
     side.numbers()
-    _check_documents_and_category(em, frame, policy)
+    check_documents(em, frame, policy)
 
     frame.insert(0, "_row", rows)
     frame.insert(0, "_file", ctx.path)
@@ -145,88 +166,3 @@ def _normalised(raw: pd.DataFrame, indices: list[int], n: int) -> list[pd.Series
         return [one(i) for i in indices]
     with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-normalise") as pool:
         return list(pool.map(one, indices))
-
-
-def _check_lengths(em: Emitter, frame: pd.DataFrame) -> None:
-    for key in list(em.ctx.layout.columns):
-        s = frame[key]
-        lengths = s.str.len().fillna(0).to_numpy()
-        pos = np.flatnonzero(lengths > MAX_CELL_CHARS)
-        if len(pos):
-            em.emit("value-too-long", key, pos, None, length=lengths[pos].astype(int).tolist())
-            frame.loc[pos, key] = s.iloc[pos].str.slice(0, 200)
-
-
-def _check_required(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
-    for key in policy.required.values:
-        if key in em.ctx.layout.columns:
-            pos = np.flatnonzero(frame[key].isna().to_numpy())
-            em.emit("missing-value", key, pos)
-    for key in policy.required.recommended:
-        if key in em.ctx.layout.columns and key not in policy.required.values:
-            pos = np.flatnonzero(frame[key].isna().to_numpy())
-            em.emit("missing-value", key, pos, severity="warning")
-    for group in policy.required.any_of:
-        present = [k for k in group if k in em.ctx.layout.columns]
-        if not present:
-            continue
-        none = np.logical_and.reduce([frame[k].isna().to_numpy() for k in present])
-        headers = "、".join(policy.fields[k].header for k in group)
-        em.emit("location-missing", present[0], np.flatnonzero(none), headers=headers)
-
-
-def _check_documents_and_category(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
-    lang = em.ctx.lang
-    cats = frame["category"].to_numpy(dtype=object)
-    cadre = frame["cadre_level"].to_numpy(dtype=object)
-    m = len(frame)
-    handed = np.ones(m, bool)
-    file_transfer = np.ones(m, bool)
-    reasons = np.array([None] * m, dtype=object)
-    codes, uniques = pd.factorize(cats)  # compare small integers, not 100k strings per category
-    where = {u: i for i, u in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else uniques)}
-
-    def of(name: str) -> np.ndarray:
-        return codes == where[name] if name in where else np.zeros(m, bool)
-
-    for name, cat in policy.categories.items():
-        sel = of(name)
-        handed[sel] = cat.handed_over
-        file_transfer[sel] = cat.file_transfer and cat.handed_over
-        if not cat.handed_over:
-            reasons[sel] = cat.reason_en if lang == "en" and cat.reason_en else cat.reason
-    central = cadre == "中央管理"
-    central_cat = next((n for n, c in policy.categories.items() if not c.handed_over and "中央" in n), None)
-    if central.any():
-        handed[central] = False
-        file_transfer[central] = False
-        if central_cat:
-            c = policy.categories[central_cat]
-            reasons[central & (reasons == None)] = c.reason_en if lang == "en" and c.reason_en else c.reason  # noqa: E711
-    county_cadre = cadre == "县级以上党委管理"
-    file_transfer[county_cadre] = False
-    not_handed = np.flatnonzero(~handed)
-    em.emit("not-transferable", "category", not_handed, frame["category"].iloc[not_handed].tolist(),
-            category=[cats[p] or cadre[p] for p in not_handed], reason=reasons[not_handed].tolist())
-    # required documents of handed-over people
-    missing_cols: set[str] = set()
-    have_doc: dict[str, np.ndarray] = {}
-    for name, cat in policy.categories.items():
-        sel = of(name) & handed
-        if not sel.any():
-            continue
-        for doc in cat.documents:
-            need = sel & ~(county_cadre & (doc == "doc_file"))
-            if doc not in em.ctx.layout.columns:
-                missing_cols.add(doc)
-                continue
-            if doc not in have_doc:  # the column holds True/False objects
-                have_doc[doc] = frame[doc].to_numpy(dtype=object) == True  # noqa: E712
-            have = have_doc[doc]
-            pos = np.flatnonzero(need & ~have)
-            em.emit("document-missing", doc, pos, frame[doc].iloc[pos].map(lambda v: "否" if v is False else "").tolist())
-    for doc in sorted(missing_cols):
-        em.findings.append(make_finding("missing-column", lang, header=policy.fields[doc].header, field=doc))
-    frame["handed_over"] = handed
-    frame["file_transfer"] = file_transfer
-    frame["exclusion_reason"] = reasons

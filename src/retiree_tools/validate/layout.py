@@ -1,4 +1,6 @@
-"""Finding the header row below title rows, flattening two-row headers, mapping columns to fields."""
+"""The layout of a transfer workbook: which sheet holds the roster, the header row below the
+title rows (two-row headers flattened), the column of each field, and the enterprise named in
+a title line."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from retiree_tools.domain.text import clean_value, header_key, header_key_loose
-from retiree_tools.io.source import Peek
+from retiree_tools.findings.errors import InputError
+from retiree_tools.io.source import Peek, Source
+from retiree_tools.io.tables import scan_header
 from retiree_tools.policy.model import Policy
 
 
@@ -22,6 +26,35 @@ class Layout:
     width: int = 0
 
 
+EMITS = ("sheet-not-found", "header-not-found")
+
+
+def choose_sheet(src: Source, policy: Policy, wanted: str | None) -> tuple[str | None, Peek, Layout | None]:
+    """The sheet to read: ``wanted`` (sheet-not-found when there is none of that name), else
+    the sheet whose header names the most fields, the first that names the policy's
+    ``[layout] roster_min_fields`` ending the search."""
+    if src.kind == "csv":
+        peek = src.peek(None)
+        return None, peek, detect_layout(policy, peek)
+    if wanted is not None:
+        if wanted not in src.sheets:
+            raise InputError("sheet-not-found", str(src.path), sheet=wanted, available="、".join(src.sheets))
+        peek = src.peek(wanted)
+        return wanted, peek, detect_layout(policy, peek)
+    best = None
+    for name in src.sheets:
+        peek = src.peek(name)
+        layout = detect_layout(policy, peek)
+        score = len(layout.columns) if layout else -1
+        if best is None or score > best[0]:
+            best = (score, name, peek, layout)
+        if score >= policy.layout.roster_min_fields:  # the roster sheet: stop looking
+            break
+    if best is None:
+        raise InputError("file-empty", str(src.path))
+    return best[1], best[2], best[3]
+
+
 def match_header(policy: Policy, text: str | None) -> str | None:
     if not text:
         return None
@@ -29,89 +62,31 @@ def match_header(policy: Policy, text: str | None) -> str | None:
     return index.get(header_key_loose(text)) or index.get(header_key(text))
 
 
-def _map_row(policy: Policy, cells: list[str | None], upper: list[str | None] | None) -> tuple[dict[int, str], dict[int, str]]:
-    """Map one header row (optionally with the group row above it) → {col: field}, {col: text}.
-
-    With a group row, a lower cell is tried alone, then as "group + cell"; a blank lower cell
-    (a header merged down over both rows) takes the upper cell's text."""
-    mapping: dict[int, str] = {}
-    texts: dict[int, str] = {}
-    width = max(len(cells), len(upper or []))
-    cells = list(cells) + [None] * (width - len(cells))
-    up_raw = (list(upper) + [None] * (width - len(upper))) if upper is not None else [None] * width
-    up_fill = _forward_fill(up_raw)
-    for i, cell in enumerate(cells):
-        if cell:
-            candidates = [cell] + ([f"{up_fill[i]}{cell}"] if up_fill[i] else [])
-            shown = f"{up_fill[i]}/{cell}" if up_fill[i] and up_raw[i] != cell else cell
-        elif up_raw[i]:
-            candidates, shown = [up_raw[i]], up_raw[i]
-        else:
-            continue
-        for cand in candidates:
-            key = match_header(policy, cand)
-            if key:
-                mapping[i] = key
-                break
-        texts[i] = clean_value(shown)
-    return mapping, texts
-
-
-def _forward_fill(cells: list[str | None] | None) -> list[str | None]:
-    out: list[str | None] = []
-    last = None
-    for c in cells or []:
-        last = c if c else last
-        out.append(last)
-    return out
+def _is_roster_header(fields: set[str]) -> bool:
+    """A header of the roster names at least two fields, one of them 姓名 or 身份证号码."""
+    return bool({"name", "id_number"} & fields) and len(fields) >= 2
 
 
 def detect_layout(policy: Policy, peek: Peek) -> Layout | None:
     """The header row is the one (or pair) of the first rows that names the most known fields;
     it must name at least two, one of them 姓名 or 身份证号码. None when no row qualifies."""
     rows = peek.rows
-    best: tuple[int, int, int] | None = None  # (score, index, header_rows)
-    best_maps: tuple[dict[int, str], dict[int, str]] | None = None
-    for idx in range(len(rows)):
-        cells = rows[idx][1]
-        single, single_texts = _map_row(policy, cells, None)
-        cand = [(len(set(single.values())), 1, single, single_texts)]
-        if idx > 0 and rows[idx - 1][0] == rows[idx][0] - 1:
-            double, double_texts = _map_row(policy, cells, rows[idx - 1][1])
-            upper_alone, _ = _map_row(policy, rows[idx - 1][1], None)
-            score = len(set(double.values()))
-            if score > len(set(single.values())) and score > len(set(upper_alone.values())):
-                cand.append((score, 2, double, double_texts))
-        for score, nrows, mapping, texts in cand:
-            if not ({"name", "id_number"} & set(mapping.values())) or score < 2:
-                continue
-            if best is None or score > best[0]:
-                best = (score, idx, nrows)
-                best_maps = (mapping, texts)
-    if best is None or best_maps is None:
+    found = scan_header([cells for _, cells in rows], lambda t: match_header(policy, t), _is_roster_header,
+                        best=True, two_row=True, numbers=[n for n, _ in rows])
+    if found is None:
         return None
-    _, idx, nrows = best
-    mapping, texts = best_maps
     off = peek.col_offset
-    columns: dict[str, int] = {}
-    duplicates = []
-    for i in sorted(mapping):
-        key = mapping[i]
-        if key in columns:
-            duplicates.append((i + off, texts.get(i, ""), columns[key]))
-            continue
-        columns[key] = i + off
-    header_row = rows[idx][0]
-    first_header_row = rows[idx - nrows + 1][0]
+    header_row = rows[found.index][0]
+    first_header_row = rows[found.index - found.rows + 1][0]
     titles = [" ".join(c for c in r[1] if c) for r in rows if r[0] < first_header_row]
     width = max((len(r[1]) for r in rows), default=0)
     return Layout(
         header_row=header_row,
         first_data_row=header_row + 1,
-        header_rows=nrows,
-        columns=columns,
-        headers={i + off: t for i, t in texts.items()},
-        duplicates=duplicates,
+        header_rows=found.rows,
+        columns={k: i + off for k, i in found.columns.items()},
+        headers={i + off: t for i, t in found.texts.items()},
+        duplicates=[(i + off, t, first + off) for i, t, first in found.duplicates],
         title_lines=[t for t in titles if t],
         width=width + off,
     )

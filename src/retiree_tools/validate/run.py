@@ -1,7 +1,8 @@
 """Validate transfer workbooks: the library entry point behind ``retiree-tools validate``.
 
-``validate_paths`` returns a :class:`Report`; ``iter_people`` additionally yields the normalised
-people frames chunk by chunk, so ``assign`` can stream a million-row CSV in bounded memory.
+``validate_paths`` returns a :class:`~retiree_tools.findings.model.Report`; ``iter_people``
+additionally yields the normalised people frames chunk by chunk, so ``assign`` can stream a
+million-row CSV in bounded memory.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import pandas as pd
 
 from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
-from retiree_tools.findings.model import FileReport, Finding, Report, column_letter, make_finding
-from retiree_tools.io.prefetch import expand_paths
-from retiree_tools.io.source import PEEK_ROWS, Source, open_source
+from retiree_tools.findings.model import FileReport, Finding, Report, make_finding
+from retiree_tools.io.paths import expand_paths
+from retiree_tools.io.prefetch import Prefetch
+from retiree_tools.io.source import PEEK_ROWS, open_source
 from retiree_tools.policy.model import Policy
 from retiree_tools.validate.chunk import CallState, FileContext, check_chunk
-from retiree_tools.validate.layout import Layout, detect_layout, enterprise_from_titles
+from retiree_tools.validate.layout import choose_sheet, enterprise_from_titles
+from retiree_tools.validate.rules.columns import column_findings
+from retiree_tools.validate.rules.enterprise import enterprise_unknown, title_credit_code
 
 
 @dataclass
@@ -30,29 +34,13 @@ class Options:
     credit_code: str | None = None
     lang: str = "zh"
     today: date | None = None
+    prefetch: Prefetch | None = None  # a head start on the first workbook (io.prefetch)
 
 
-def _choose_sheet(src: Source, policy: Policy, wanted: str | None) -> tuple[str | None, object, Layout | None]:
-    if src.kind == "csv":
-        peek = src.peek(None)
-        return None, peek, detect_layout(policy, peek)
-    if wanted is not None:
-        if wanted not in src.sheets:
-            raise InputError("sheet-not-found", str(src.path), sheet=wanted, available="、".join(src.sheets))
-        peek = src.peek(wanted)
-        return wanted, peek, detect_layout(policy, peek)
-    best = None
-    for name in src.sheets:
-        peek = src.peek(name)
-        layout = detect_layout(policy, peek)
-        score = len(layout.columns) if layout else -1
-        if best is None or score > best[0]:
-            best = (score, name, peek, layout)
-        if score >= 6:  # the roster sheet: stop looking
-            break
-    if best is None:
-        raise InputError("file-empty", str(src.path))
-    return best[1], best[2], best[3]
+def input_finding(exc: InputError, lang: str) -> Finding:
+    """The finding an input error becomes in a file's report."""
+    params = {k: v for k, v in exc.finding_params(lang).items() if k not in ("row", "column", "header", "field", "value")}
+    return make_finding(exc.code, lang, **params)
 
 
 def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: str,
@@ -62,10 +50,10 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
     findings: list[Finding] = report.findings
     lang = opts.lang
     try:
-        src = open_source(path)
-        sheet, peek, layout = _choose_sheet(src, policy, opts.sheet)
+        src = open_source(path, opts.prefetch)
+        sheet, peek, layout = choose_sheet(src, policy, opts.sheet)
     except InputError as exc:
-        findings.append(make_finding(exc.code, lang, **_params(exc)))
+        findings.append(input_finding(exc, lang))
         yield report, None
         return
     report.sheet = sheet
@@ -78,24 +66,17 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
         yield report, None
         return
     report.header_row = layout.header_row
-    for col, header, first in layout.duplicates:
-        findings.append(make_finding("duplicate-column", lang, column=column_letter(col), header=header, first=column_letter(first)))
-    missing = [k for k in policy.required.columns if k not in layout.columns]
-    for key in missing:
-        findings.append(make_finding("missing-column", lang, header=policy.fields[key].header, field=key, row=layout.header_row))
-    if missing:
+    header_findings, unreadable = column_findings(layout, policy, lang)
+    findings.extend(header_findings)
+    if unreadable:
         yield report, None
         return
     t_name, t_code = enterprise_from_titles(layout.title_lines)
     enterprise = opts.enterprise or t_name
     credit = (opts.credit_code or t_code or None)
     report.enterprise, report.credit_code = enterprise, credit
-    if credit:
-        from retiree_tools.domain.idcard import uscc_problem
-
-        problem = uscc_problem(credit)
-        if problem:
-            findings.append(make_finding("credit-code-invalid", lang, field="credit_code", value=credit, detail=problem))
+    if credit and (bad := title_credit_code(credit, lang)) is not None:
+        findings.append(bad)
     ctx = FileContext(path=str(path), label=label, layout=layout, enterprise=enterprise, credit_code=credit, lang=lang)
     columns = sorted(set(layout.columns.values()))
     try:
@@ -109,18 +90,14 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
                 report.credit_code = str(frame["credit_code"].dropna().iloc[0])
             yield report, frame
     except InputError as exc:
-        findings.append(make_finding(exc.code, lang, **_params(exc)))
+        findings.append(input_finding(exc, lang))
         yield report, None
         return
     if report.enterprise is None:
-        findings.append(make_finding("enterprise-unknown", lang))
+        findings.append(enterprise_unknown(lang))
     if report.people == 0:
         findings.append(make_finding("file-empty", lang))
     yield report, None
-
-
-def _params(exc: InputError) -> dict:
-    return {k: v for k, v in exc.params.items() if k not in ("row", "column", "header", "field", "value")}
 
 
 def iter_people(paths: Iterable[str | Path], policy: Policy, opts: Options | None = None,
@@ -147,9 +124,41 @@ def _labels(files: list[Path]) -> list[str]:
     return [str(f) if names.count(f.name) > 1 else f.name for f in files]
 
 
-def validate_paths(paths: Iterable[str | Path], policy: Policy, opts: Options | None = None) -> Report:
-    """Check every file; frames are discarded chunk by chunk (bounded memory)."""
+def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | None = None,
+                   options: Options | None = None, *, annotate: str | Path | None = None) -> Report:
+    """Check every workbook (directories expanded); frames are discarded chunk by chunk
+    (bounded memory). ``policy`` is a loaded policy, a locality's TOML or None (the default).
+    ``annotate`` writes the annotated copy (a directory of copies when several files are
+    checked; refused before any work when it would overwrite an input). Raises InputError for
+    usage errors; a file that cannot be read is a finding of its report (``Report.exit_code``)."""
+    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools.policy import Policy as _Policy
+    from retiree_tools.policy import load_policy
+
+    given = list(paths)
+    files = expand_paths(given)
+    if not files:
+        raise InputError("usage", reason="error.no_inputs")
+    if annotate is not None:
+        refuse_inputs([annotate], [*given, *files])
+    pol = policy if isinstance(policy, _Policy) else load_policy(policy)
+    opts = options or Options()
     report = Report()
-    for _ in iter_people(paths, policy, opts, on_file=report.files.append, objects=False):
+    for _ in iter_people(files, pol, opts, on_file=report.files.append, objects=False):
         pass
+    if annotate is not None:
+        _annotate(report, Path(annotate), opts.lang)
     return report
+
+
+def _annotate(report: Report, target: Path, lang: str) -> None:
+    from retiree_tools.validate.annotate import write_annotated
+
+    readable = [fr for fr in report.files if fr.header_row is not None]
+    if len(report.files) == 1:
+        outs = [(readable[0], target)] if readable else []
+    else:
+        outs = [(fr, target / f"{Path(fr.path).stem}.annotated.xlsx") for fr in readable]
+    for fr, out in outs:
+        write_annotated(fr, out, lang)
+        report.annotated.append(str(out))

@@ -10,9 +10,18 @@ from retiree_tools.policy.model import Policy
 _TEXT_KINDS = {"id_number", "account", "phone", "credit_code", "text", "month", "date"}
 
 
-def write_template(policy: Policy, out: str | Path, rows: int = 2000) -> Path:
+def write_template(policy: Policy | str | Path | None, out: str | Path, rows: int = 2000) -> Path:
     """A workbook enterprises fill in: title rows, the header of every policy field, text format
-    on ID/account/phone/date columns (Excel can then not lose digits) and validation lists."""
+    on ID/account/phone/date columns (Excel can then not lose digits) and validation lists.
+    ``policy``: a loaded policy, a locality's TOML, or None for the default."""
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.policy import Policy as _Policy
+    from retiree_tools.policy import load_policy
+
+    if Path(out).suffix.lower() != ".xlsx":
+        raise InputError("usage", reason="error.output_suffix", allowed=".xlsx", name=Path(out).name)
+    if not isinstance(policy, _Policy):
+        policy = load_policy(policy)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

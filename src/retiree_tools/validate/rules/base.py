@@ -1,4 +1,8 @@
-"""Shared pieces of the row checks: call and file state, the finding emitter, column helpers."""
+"""Shared pieces of the row rules: call and file state, the finding emitter, column helpers.
+
+A rule is a function over whole columns of one chunk that calls :meth:`Emitter.emit` with
+the row positions that break it; its module names the codes it emits in ``EMITS`` (see
+:mod:`retiree_tools.validate.rules`)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from retiree_tools.domain.numbers import matches_mask  # noqa: F401 - for the rules
 from retiree_tools.domain.text import normalise_arrow, text_arrow
 from retiree_tools.findings.model import Finding, column_letter, finding_builder
 from retiree_tools.policy.model import Policy
@@ -40,6 +45,9 @@ class Emitter:
         self.error_rows: set[int] = set()
 
     def emit(self, code: str, field_key: str | None, positions, values=None, *, severity=None, **params) -> None:
+        """One finding of ``code`` per row position in ``positions`` (into the chunk), in the
+        column of ``field_key``, with ``values`` (one per position) and ``params``: a list,
+        array or Series gives one value per position, anything else is the same for all."""
         positions = np.asarray(positions).tolist()
         if not positions:
             return
@@ -115,9 +123,3 @@ def arrow_of(s: pd.Series):
     """The Arrow string array behind a text column (built once if the column is objects;
     non-text values are null)."""
     return text_arrow(s, stringify=False)
-
-
-def matches_mask(arr, pattern: str) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    return pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False)

@@ -1,0 +1,17 @@
+"""Texts of render-forms' terminal output (the forms themselves are printed in Chinese)."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "forms.title": ("已生成的移交表单", "Forms written"),
+    "forms.county": ("区县", "County"),
+    "forms.unit": ("接收单位", "Receiving unit"),
+    "forms.enterprise": ("移交单位", "Enterprise"),
+    "forms.people": ("人数", "People"),
+    "forms.files": ("文件", "Files"),
+    "forms.done": ("已写出 {n} 个文件到 {dir}（移交 {a} 人；不予移交 {e} 人，待核实 {r} 人，退回 {j} 人）",
+                   "{n} files written to {dir} ({a} handed over; {e} excluded, {r} in review, {j} rejected)"),
+    "forms.none": ("没有状态为“移交”（assigned）的人员：只写出了目录和清单，未生成表单",
+                   "nobody has status 'assigned': only the index and manifest were written, no forms"),
+    "forms.no_font": ("警告：未找到中文字体（fc-list :lang=zh 为空），PDF 中的汉字可能无法显示；请安装 fonts-noto-cjk",
+                      "warning: no Chinese font found (fc-list :lang=zh is empty); PDF text may not render: install fonts-noto-cjk"),
+    "forms.progress": ("生成表单", "Rendering forms"),
+}
