@@ -17,9 +17,9 @@ from collections import defaultdict
 
 
 def main(assigned: str, out_dir: str) -> dict:
-    from retiree_tools.assign.decide import contract as assigned_mod
-    from retiree_tools.forms.render import render as forms
-    from retiree_tools.forms.render import templates as forms_render
+    from retiree_tools.assign import reader as assigned_mod
+    from retiree_tools.forms import render as forms
+    from retiree_tools.forms import templates as forms_render
 
     spent: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)

@@ -14,15 +14,22 @@ BEGIN, END = "<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->"
 
 
 def findings_md() -> str:
-    from retiree_tools.findings.codes import CODES
+    from retiree_tools.findings.codes import CODES, homes, message_template, title
 
+    home = homes()
     out = ["# Finding codes", "",
-           "Generated from `src/retiree_tools/messages.py` by `scripts/gen_docs.py`; do not edit by hand.",
-           "Severity is the default; a few checks lower it (a recommended field left blank is a",
-           "`missing-value` warning). Tests assert codes, never wording.", "",
-           "| code | severity | 中文 | English | message (zh) | message (en) |", "|---|---|---|---|---|---|"]
+           "Generated from `src/retiree_tools/findings/codes.py`, the text catalogue (`src/retiree_tools/texts/`) and",
+           "the rule modules' `EMITS` by `scripts/gen_docs.py`; do not edit by hand. Severity is the default; a few",
+           "checks lower it (a recommended field left blank is a `missing-value` warning). **Rule** is the module that",
+           "holds the rule: change the rule there (see docs/architecture.md). Exit 2 means the input could not be",
+           "read at all. Placeholders in the messages are the finding's `params` in the JSON (plus `header` and",
+           "`value`). Tests assert codes, never wording.", "",
+           "| code | severity | exit 2 | rule | 中文 | English | message (zh) | message (en) |",
+           "|---|---|---|---|---|---|---|---|"]
     for code, c in CODES.items():
-        out.append(f"| `{code}` | {c.severity} | {c.title_zh} | {c.title_en} | {_cell(c.zh)} | {_cell(c.en)} |")
+        where = ", ".join(f"`{m.removeprefix('retiree_tools.')}`" for m in home.get(code, []))
+        out.append(f"| `{code}` | {c.severity} | {'yes' if c.fatal else ''} | {where} | {title(code, 'zh')} | "
+                   f"{title(code, 'en')} | {_cell(message_template(code, 'zh'))} | {_cell(message_template(code, 'en'))} |")
     return "\n".join(out) + "\n"
 
 

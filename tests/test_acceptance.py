@@ -13,7 +13,7 @@ import pytest
 from retiree_tools.acceptance.inputs import parse_rate, read_targets
 from retiree_tools.acceptance.model import COUNT_FIELDS, SCOPES
 from retiree_tools.acceptance.report import acceptance_report, build_report, judge
-from retiree_tools.assign.contract import write_assigned
+from retiree_tools.assign.writer import write_assigned
 from retiree_tools.domain.idcard import check_char
 from retiree_tools.findings.errors import InputError
 

@@ -214,7 +214,7 @@ def test_policy_acceptance_min_rate_is_the_default(tmp_path):
     gives one."""
     import json as _json
 
-    from retiree_tools.assign.contract import write_assigned
+    from retiree_tools.assign.writer import write_assigned
 
     rows = [{"file": "a.xlsx", "row": i, "enterprise": "甲厂", "credit_code": None, "id_number": f"1101051949123100{i:02d}",
              "name": f"人{i}", "status": "assigned" if i < 9 else "review", "county_code": "321002", "unit_code": "321002001"}

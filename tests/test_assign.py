@@ -223,7 +223,7 @@ def test_output_over_input_refused(tmp_path):
 
 def test_assigned_file_round_trip_with_blank_lines_and_escaped_text(tmp_path):
     """A clerk's Excel adds blank lines; escaped formula-like text reads back as written."""
-    from retiree_tools.assign.contract import read_assigned
+    from retiree_tools.assign.reader import read_assigned
 
     book = write_book(tmp_path / "in.xlsx", [row(1, 医保关系所在地="广陵区", 现居住地址="广陵区汶河", 姓名="@SUM(1)")])
     out = tmp_path / "assigned.csv"
@@ -283,7 +283,7 @@ def test_float_columns_are_written_as_python_prints_them(values):
     rest (huge, tiny, infinite) falls back to Python, value by value."""
     import numpy as np
 
-    from retiree_tools.assign.contract import _numbers_as_text, _text
+    from retiree_tools.assign.writer import _numbers_as_text, _text
 
     arr = np.array(values, dtype=object)
     fast = _numbers_as_text(arr)
@@ -294,7 +294,7 @@ def test_float_columns_are_written_as_python_prints_them(values):
 def test_int_columns_are_written_as_digits():
     import numpy as np
 
-    from retiree_tools.assign.contract import _numbers_as_text
+    from retiree_tools.assign.writer import _numbers_as_text
 
     assert _numbers_as_text(np.array([3, None, 10**12], dtype=object)).to_pylist() == ["3", None, "1000000000000"]
     assert _numbers_as_text(np.array([True, False], dtype=object)) is None
@@ -306,8 +306,10 @@ def test_assigned_xlsx_holds_what_the_csv_holds(tmp_path, monkeypatch):
     the row number is a number, the header is bold and frozen with a filter over every row."""
     import pandas as pd
 
-    from retiree_tools.assign import contract as assigned
-    from retiree_tools.assign.contract import KEYS, read_assigned, write_assigned
+    from retiree_tools.assign import writer as assigned
+    from retiree_tools.assign.contract import KEYS
+    from retiree_tools.assign.reader import read_assigned
+    from retiree_tools.assign.writer import write_assigned
 
     monkeypatch.setattr(assigned, "XML_SLICE_ROWS", 3)  # several slices for 8 rows
     odd = ["A&B <c> \"d\"", " lead", "trail\u3000", "=SUM(A1)", "+86 138", "普通", None, "x" * 300]

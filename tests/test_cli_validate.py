@@ -148,9 +148,9 @@ def test_policy_override_and_errors(tmp_path, clean):
     doc = json.loads(run("validate", path, "--policy", pol, "--format", "json", "-q").stdout)
     assert [(x["code"], x["severity"]) for x in doc["files"][0]["findings"]] == [("missing-value", "error")]
     bad = tmp_path / "bad.toml"
-    bad.write_text("[thresholds]\npension_min = 'x'\n", encoding="utf-8")
+    bad.write_text("[thresholds]\nmax_age_years = 'x'\n", encoding="utf-8")
     r = run("validate", clean, "--policy", bad)
-    assert r.returncode == 2 and "thresholds.pension_min" in r.stderr
+    assert r.returncode == 2 and "thresholds.max_age_years" in r.stderr
     bad.write_text('[required]\nvalues = ["nosuchfield"]\n', encoding="utf-8")
     r = run("validate", clean, "--policy", bad)
     assert r.returncode == 2 and "nosuchfield" in r.stderr

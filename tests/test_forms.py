@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from retiree_tools.assign.contract import read_assigned, write_assigned
+from retiree_tools.assign.reader import read_assigned
+from retiree_tools.assign.writer import write_assigned
 from retiree_tools.findings.errors import InputError
 from retiree_tools.forms.plan import safe_name
 from retiree_tools.forms.render import parse_forms, render_forms

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from retiree_tools.assign.contract import read_assigned, write_assigned
+from retiree_tools.assign.reader import read_assigned
+from retiree_tools.assign.writer import write_assigned
 
 DATE = "2025-06-30"
 ENT_A = "扬州市第一机械厂"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.assign.contract import write_assigned
+from retiree_tools.assign.writer import write_assigned
 from retiree_tools.forms.render import render_forms
 from test_forms_batch import DATE, batch_frame, write_batch
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from retiree_tools.assign.contract import write_assigned
+from retiree_tools.assign.writer import write_assigned
 from retiree_tools.cli.app import app
 from retiree_tools.forms.render import render_forms
 from test_forms_batch import DATE, batch_frame, write_batch
@@ -100,7 +100,7 @@ def test_broken_template_names_template_and_line(tmp_path: Path) -> None:
     (tdir / "registration.html.j2").write_text("<h1>{{ form.title }}</h1>\n\n{% for p in people %\n", encoding="utf-8")
     res = run(str(write_batch(tmp_path)), "--out-dir", str(tmp_path / "o"), "--templates", str(tdir))
     assert res.exit_code == 2
-    assert "registration.html.j2" in res.stderr and "line 3" in res.stderr
+    assert "registration.html.j2" in res.stderr and "第 3 行" in res.stderr
     assert "Traceback" not in res.stderr
     (tdir / "registration.html.j2").write_text("<p>\n{{ people[0].no_such_field }}\n", encoding="utf-8")
     res = run(str(write_batch(tmp_path)), "--out-dir", str(tmp_path / "o"), "--templates", str(tdir), "--lang", "en")

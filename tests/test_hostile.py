@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from retiree_tools.findings.codes import CODES
+from retiree_tools.texts import template
 
 from hostile.make_corpus import PASSWD_MARK, SAMPLES, build, good_inputs
 from hostile.sandbox import AS_LIMIT, TIME_LIMIT, Result, shared
@@ -76,7 +76,7 @@ def matrix(corpus, tmp_path_factory):
 
 def _fragment(code: str) -> str:
     """The fixed start of a code's Chinese message (before its first placeholder)."""
-    return CODES[code].zh.split("{")[0].rstrip("“（(：:")
+    return template(f"finding.{code}").split("{")[0].rstrip("“（(：:")
 
 
 def _outputs(out: Path) -> list[Path]:
@@ -187,7 +187,7 @@ def test_formulas_read_cached_values_never_evaluated(matrix):
 def test_odd_files_are_read_like_their_plain_twin(corpus):
     """An .xls named .xlsx, an .xlsx named .xls, a used range claiming the whole sheet, NULs and
     a GB18030 row in a UTF-8 CSV: read with the same cells as the file they came from."""
-    from retiree_tools.io.source import read_text_table
+    from retiree_tools.io.tables import read_text_table
 
     d, _, _ = corpus
     plain = read_text_table(SAMPLES / "catalog.csv")
@@ -227,8 +227,8 @@ def test_hostile_policy_files(tmp_path, corpus):
     bad = {
         "binary.toml": bytes(range(256)) * 64,
         "deep.toml": b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
-        "huge.toml": b'[thresholds]\npension_min = "' + b"x" * 5_000_000 + b'"\n',
-        "bom-utf16.toml": "[thresholds]\npension_min = 1\n".encode("utf-16"),
+        "huge.toml": b'[thresholds]\nmax_age_years = "' + b"x" * 5_000_000 + b'"\n',
+        "bom-utf16.toml": "[thresholds]\nmax_age_years = 1\n".encode("utf-16"),
     }
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)

@@ -1,4 +1,4 @@
-"""The head start on the first workbook (inputs.prefetch) and the threaded container screen:
+"""The head start on the first workbook (io.prefetch.Prefetch) and the threaded container screen:
 same verdicts and same results as the plain path, hostile files still refused before any
 engine parses them, and a file changed in between read again."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from retiree_tools.findings.errors import InputError
 from retiree_tools.io import containers
-from retiree_tools.io import prefetch as inputs
+from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
@@ -63,7 +63,8 @@ def test_threaded_screen_finds_a_far_cell_in_a_large_sheet(big, name):
     with pytest.raises(InputError) as err:
         containers.check_zip(big[name])
     assert err.value.code == "file-too-large"
-    assert "used range" in err.value.params["detail"]
+    assert err.value.reason == "error.used_range"
+    assert "used range" in err.value.detail("en") and "使用区域" in err.value.detail("zh")
 
 
 @pytest.mark.parametrize("text, hit", [
@@ -112,35 +113,41 @@ def _summary(report):
 def test_prefetched_sheet_is_taken_and_gives_the_same_report(tmp_path, monkeypatch):
     path = _people(tmp_path, 12)
     policy = load_policy(None)
-    inputs.prefetch([path])
-    assert inputs._head is not None and inputs._head.kind == "xlsx"
-    taken = []
-    real = inputs.take_sheet
-    monkeypatch.setattr("retiree_tools.io.source.take_sheet", lambda *a: taken.append(1) or real(*a))
-    with_head = validate_paths([path], policy, Options())
-    assert taken and inputs._head.taken == {"vetted", "reader", "sheet"}
+    head = Prefetch.start(path)
+    assert head is not None and head.kind == "xlsx"
+    with_head = validate_paths([path], policy, Options(prefetch=head))
+    assert head.taken == {"vetted", "reader", "sheet"}  # the source took all three parts
     monkeypatch.setenv("RETIREE_TOOLS_NO_PREFETCH", "1")
-    inputs.prefetch([path])
-    assert inputs._head is None
+    assert Prefetch.start(path) is None
     assert _summary(validate_paths([path], policy, Options())) == _summary(with_head)
     assert with_head.files[0].people == 12
 
 
 def test_a_file_changed_after_the_prefetch_is_read_again(tmp_path):
     path = _people(tmp_path, 5)
-    inputs.prefetch([path])
-    inputs._head.join()
+    head = Prefetch.start(path)
+    head.join()
     _people(tmp_path, 9)  # rewritten in place: other size and time
     os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
-    report = validate_paths([path], load_policy(None), Options())
+    report = validate_paths([path], load_policy(None), Options(prefetch=head))
     assert report.files[0].people == 9
+    assert head.taken == set()  # nothing of the stale head start was used
+
+
+def test_a_prefetch_is_only_taken_by_its_own_file(tmp_path):
+    a, b = _people(tmp_path, 3, "a.xlsx"), _people(tmp_path, 4, "b.xlsx")
+    head = Prefetch.start(a)
+    report = validate_paths([b, a], load_policy(None), Options(prefetch=head))
+    assert [fr.people for fr in report.files] == [4, 3]
+    assert head.taken == {"vetted", "reader", "sheet"}  # taken by a, the second file
 
 
 def test_a_hostile_first_file_is_refused_through_the_prefetch(big):
-    inputs.prefetch([big["far-row"]])
-    assert inputs._head.thread is None  # no engine was started on it
-    report = validate_paths([big["far-row"]], load_policy(None), Options())
+    head = Prefetch.start(big["far-row"])
+    assert head.thread is None  # no engine was started on it
+    report = validate_paths([big["far-row"]], load_policy(None), Options(prefetch=head))
     assert [f.code for f in report.files[0].findings] == ["file-too-large"]
+    assert head.taken == {"vetted"}
 
 
 def test_prefetch_takes_the_named_sheet(tmp_path):
@@ -150,38 +157,15 @@ def test_prefetch_takes_the_named_sheet(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("说明", 0).append(["本表为移交名单"])
     wb.save(path)
-    inputs.prefetch([path], sheet="移交名单")
-    report = validate_paths([path], load_policy(None), Options(sheet="移交名单"))
-    assert "sheet" in inputs._head.taken
+    head = Prefetch.start(path, sheet="移交名单")
+    report = validate_paths([path], load_policy(None), Options(sheet="移交名单", prefetch=head))
+    assert "sheet" in head.taken
     assert report.files[0].people == 4 and report.files[0].sheet == "移交名单"
 
 
-def test_speculation_knows_every_option_that_takes_a_value():
-    """inputs.speculate reads the command line before typer does: every option of validate
-    and assign that takes a value must be in its list, or that value would pass for the input."""
-    import typer.main
+def test_no_prefetch_state_is_kept_in_a_module():
+    """The head start is an object handed to the library, not a global the reader consults."""
+    from retiree_tools.io import prefetch as module
 
-    from retiree_tools.cli.app import app
-
-    group = typer.main.get_command(app)
-    valued = set()
-    for name in ("validate", "assign"):
-        for param in group.commands[name].params:
-            if getattr(param, "is_flag", False) or param.param_type_name != "option" or param.count:
-                continue
-            valued.update(o for o in param.opts + param.secondary_opts if o.startswith("-"))
-    assert valued <= inputs.VALUED_OPTIONS, valued - inputs.VALUED_OPTIONS
-
-
-def test_speculation_prefetches_the_input_named_and_the_command_reuses_it(tmp_path):
-    path = _people(tmp_path, 3)
-    other = _people(tmp_path, 2, "catalog.xlsx")
-    inputs.speculate(["assign", "--catalog", str(other), "-o", "out.csv", "--sheet=移交名单", str(path), "-q"])
-    head = inputs._head
-    assert head is not None and head.key == inputs._key(path) and head.sheet == "移交名单"
-    inputs.prefetch([path], "移交名单")
-    assert inputs._head is head  # the same work, not started twice
-    inputs.speculate(["validate", "--help", str(path)])
-    assert inputs._head is head  # --help: nothing to do
-    inputs.prefetch([other], None)
-    assert inputs._head is not head and inputs._head.key == inputs._key(other)
+    assert not [name for name, v in vars(module).items() if isinstance(v, Prefetch)]
+    assert not hasattr(module, "speculate")

@@ -91,7 +91,7 @@ def catalog():
 
 def _assign_all(path: Path, catalog) -> int:
     from retiree_tools.assign.contract import KEYS
-    from retiree_tools.assign.decide import AssignResult, iter_assigned
+    from retiree_tools.assign.run import AssignResult, iter_assigned
 
     result = AssignResult()
     n = 0

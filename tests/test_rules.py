@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from retiree_tools.domain import dates, idcard
 from retiree_tools.domain.mask import mask_id, mask_phone, mask_tail
 from retiree_tools.domain.retirement import statutory_age_months
+from retiree_tools.domain.uscc import uscc_problem
 from retiree_tools.io.safe import escape_formula
 
 
@@ -48,9 +49,9 @@ def test_credit_code_check_agrees_with_stdnum_on_digit_leading_codes(body):
 
     body = "9" + body[1:]
     expected = uscc.calc_check_digit(body)
-    assert idcard.uscc_problem(body + expected) is None
+    assert uscc_problem(body + expected) is None
     wrong = "0" if expected != "0" else "1"
-    assert idcard.uscc_problem(body + wrong) is not None
+    assert uscc_problem(body + wrong) is not None
 
 
 def test_credit_code_with_letter_first_is_accepted():
@@ -59,7 +60,7 @@ def test_credit_code_with_letter_first_is_accepted():
     total = sum("0123456789ABCDEFGHJKLMNPQRTUWXY".index(c) * w for c, w in
                 zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], strict=True))
     code = body + "0123456789ABCDEFGHJKLMNPQRTUWXY"[(31 - total % 31) % 31]
-    assert idcard.uscc_problem(code) is None
+    assert uscc_problem(code) is None
 
 
 def test_vectorised_check_matches_scalar():
@@ -80,16 +81,16 @@ def test_date_forms(text, expected):
 
 def test_statutory_age_examples_from_the_2024_measures():
     # DOMAIN.md: a woman (original 55) born 1971-04 retires 2026-08 at 55 years 4 months
-    assert statutory_age_months(1971, 4, "女", "干部") == 55 * 12 + 4
-    assert statutory_age_months(1964, 12, "男", None) == 60 * 12
-    assert statutory_age_months(1965, 1, "男", None) == 60 * 12 + 1
-    assert statutory_age_months(1965, 5, "男", None) == 60 * 12 + 2
-    assert statutory_age_months(1990, 1, "男", None) == 63 * 12  # capped at +36
-    assert statutory_age_months(1975, 1, "女", "工人") == 50 * 12 + 1
-    assert statutory_age_months(1975, 3, "女", "工人") == 50 * 12 + 2
-    assert statutory_age_months(1995, 1, "女", "工人") == 55 * 12  # capped at +60
-    assert statutory_age_months(1969, 12, "女", "干部") == 55 * 12
-    assert statutory_age_months(1960, 1, "女", None) == 50 * 12  # unknown post: the lower age
+    assert statutory_age_months(1971, 4, False, True) == 55 * 12 + 4
+    assert statutory_age_months(1964, 12, True, False) == 60 * 12
+    assert statutory_age_months(1965, 1, True, False) == 60 * 12 + 1
+    assert statutory_age_months(1965, 5, True, False) == 60 * 12 + 2
+    assert statutory_age_months(1990, 1, True, False) == 63 * 12  # capped at +36
+    assert statutory_age_months(1975, 1, False, False) == 50 * 12 + 1
+    assert statutory_age_months(1975, 3, False, False) == 50 * 12 + 2
+    assert statutory_age_months(1995, 1, False, False) == 55 * 12  # capped at +60
+    assert statutory_age_months(1969, 12, False, True) == 55 * 12
+    assert statutory_age_months(1960, 1, False, False) == 50 * 12  # unknown post: the lower age
 
 
 def test_masks():
@@ -117,7 +118,7 @@ def test_normalisation_is_idempotent(text):
 def test_vectorised_statutory_age_equals_scalar(year, month, male, cadre):
     from retiree_tools.domain.retirement import statutory_age_months_array
 
-    scalar = statutory_age_months(year, month, "男" if male else "女", "干部" if cadre else "工人")
+    scalar = statutory_age_months(year, month, male, cadre)
     vector = statutory_age_months_array(np.array([year]), np.array([month]), np.array([male]), np.array([cadre]))
     assert vector[0] == scalar
 
@@ -154,8 +155,8 @@ def test_arrow_normalisation_equals_python(values):
 def test_vectorised_numbers_equal_scalar(values):
     import pandas as pd
 
-    from retiree_tools.validate.rules.values import parse_number as _number
-    from retiree_tools.validate.rules.values import parse_numbers as _numbers
+    from retiree_tools.domain.numbers import parse_number as _number
+    from retiree_tools.domain.numbers import parse_numbers as _numbers
 
     got = _numbers(pd.Series(values, dtype=object)).tolist()
     want = [None if v is None else _number(v.replace(" ", "")) for v in values]

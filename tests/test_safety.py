@@ -82,8 +82,8 @@ def test_annotated_copy_is_atomic(tmp_path, monkeypatch):
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_assigned_file_is_atomic(tmp_path, monkeypatch, suffix):
     from retiree_tools.assign.catalog import load_catalog
-    from retiree_tools.assign.contract import AssignedWriter
-    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.assign.run import iter_assigned
+    from retiree_tools.assign.writer import AssignedWriter
     from retiree_tools.policy import load_policy
 
     src = write_csv(tmp_path / "in.csv", [person(i) for i in range(1, 6)], "utf-8")
@@ -165,8 +165,8 @@ def test_acceptance_outputs_are_atomic(tmp_path, monkeypatch, suffix):
 def _assigned_csv(d: Path) -> Path:
     """An assigned file of a few people, as ``assign -o x.csv`` writes it."""
     from retiree_tools.assign.catalog import load_catalog
-    from retiree_tools.assign.contract import AssignedWriter
-    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.assign.run import iter_assigned
+    from retiree_tools.assign.writer import AssignedWriter
     from retiree_tools.policy import load_policy
 
     src = write_csv(d / "people.csv", [person(i) for i in range(1, 5)], "utf-8")
@@ -352,7 +352,7 @@ def test_html_is_escaped(evil_run):
 
 def _sample_pii() -> set[str]:
     """The ID numbers, bank accounts and phones of the sample inputs, as written there."""
-    from retiree_tools.io.source import read_text_table
+    from retiree_tools.io.tables import read_text_table
 
     want = ("身份证", "公民身份号码", "存折", "账号", "电话", "手机")
     out: set[str] = set()

@@ -41,7 +41,7 @@ def test_sample_local_policy_loads_and_changes_the_outcome():
     policy = load_policy(SAMPLES / "policy-local.toml")
     assert policy.categories["内部退养人员"].handed_over is True
     assert policy.acceptance.min_rate == 0.98
-    assert policy.thresholds.pension_max == 20000
+    assert policy.fields["pension"].range == (100, 20000)
     default = validate_paths([SAMPLES / "enterprise_a.xlsx"], load_policy(), Options()).files[0]
     local = validate_paths([SAMPLES / "enterprise_a.xlsx"], policy, Options()).files[0]
     not_transferable = lambda fr: sum(f.code == "not-transferable" for f in fr.findings)  # noqa: E731

@@ -239,8 +239,8 @@ def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):
     import pandas as pd
 
     from retiree_tools.assign.catalog import load_catalog
-    from retiree_tools.assign.contract import write_assigned
-    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.assign.run import iter_assigned
+    from retiree_tools.assign.writer import write_assigned
     from retiree_tools.validate import chunk as checks
 
     sample = Path(__file__).parents[1] / "samples" / "enterprise_a.xlsx"

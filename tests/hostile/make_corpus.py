@@ -83,8 +83,8 @@ def roster_rows() -> list[list[str]]:
 def assigned_rows(work: Path) -> list[list[str]]:
     """An assigned file of the twelve people, written by the library like ``assign -o x.csv``."""
     from retiree_tools.assign.catalog import load_catalog
-    from retiree_tools.assign.contract import AssignedWriter
-    from retiree_tools.assign.decide import iter_assigned
+    from retiree_tools.assign.run import iter_assigned
+    from retiree_tools.assign.writer import AssignedWriter
     from retiree_tools.policy import load_policy
     from retiree_tools.validate.run import Options
 
@@ -410,7 +410,7 @@ def _generic(out: Path) -> list[Case]:
     (out / "text-renamed.xlsx").write_text("姓名,身份证号码\n张三,110101195001010011\n", encoding="utf-8")
     add("text-renamed", "text-renamed.xlsx", "a CSV text file renamed to .xlsx", "file-unreadable", ".xlsx")
     (out / "html-renamed.xls").write_text("<html><body><table><tr><td>姓名</td></tr></table></body></html>", encoding="utf-8")
-    add("html-renamed", "html-renamed.xls", "an HTML table saved with an .xls name (old web exports)", "file-unreadable", "HTML")
+    add("html-renamed", "html-renamed.xls", "an HTML table saved with an .xls name (old web exports)", "file-unreadable", "网页")
     (out / "zero-bytes.xlsx").write_bytes(b"")
     add("zero-bytes", "zero-bytes.xlsx", "a zero-byte file", "file-empty")
     good = write_openpyxl(out / "_good.xlsx", workbook_rows())
@@ -419,13 +419,13 @@ def _generic(out: Path) -> list[Case]:
     add("truncated", "truncated.xlsx", "a real xlsx cut at two thirds (a broken download)", "file-unreadable")
     bomb(out / "bomb-huge.xlsx", int(3.5 * GiB))
     add("bomb-huge", "bomb-huge.xlsx", "zip bomb: sheet XML of repeated <row>s inflating to 3.5 GiB (file 10.7 MB, ratio 350)",
-        "file-too-large", "zip bomb")
+        "file-too-large", "zip 炸弹")
     bomb(out / "bomb-ratio.xlsx", 1 * GiB)
     add("bomb-ratio", "bomb-ratio.xlsx", "zip bomb below the 2 GiB total: 1 GiB at a 350:1 ratio (file 3 MB)",
-        "file-too-large", "zip bomb")
+        "file-too-large", "zip 炸弹")
     bomb(out / "bomb-lying.xlsx", 1 * GiB, declare=4096)
     add("bomb-lying", "bomb-lying.xlsx", "zip bomb whose zip headers claim 4 KiB for a sheet inflating to 1 GiB",
-        "file-too-large", "declares")
+        "file-too-large", "声明")
     many = dict(xlsx_parts(sheet_xml(workbook_rows())))
     for i in range(10_001):
         many[f"customXml/item{i}.bin"] = b""

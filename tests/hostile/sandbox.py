@@ -92,7 +92,7 @@ def _child(req: dict) -> None:
 
         sys.addaudithook(hook)
         sys.argv = ["retiree-tools", *req["argv"]]
-        from retiree_tools.cli.app import run
+        from retiree_tools.cli.app import main as run
 
         try:
             run()

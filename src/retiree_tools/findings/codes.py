@@ -83,7 +83,25 @@ def message_template(code: str, lang: str = "zh") -> str:
     return template(f"finding.{code}", lang)
 
 
-def render(code: str, lang: str = "zh", **params: object) -> str:
+def render(code: str, lang: str = "zh", /, **params: object) -> str:
     """The message of ``code`` in ``lang`` with ``params`` filled in; unknown params stay literal."""
     CODES[code]  # noqa: B018
     return tr(f"finding.{code}", lang, **params)
+
+
+def homes() -> dict[str, list[str]]:
+    """Code → the modules that name it in their ``EMITS`` (every module of the package is
+    imported). Each code has exactly one home; a test keeps it so."""
+    import importlib
+    import pkgutil
+
+    import retiree_tools
+
+    out: dict[str, list[str]] = {}
+    for info in pkgutil.walk_packages(retiree_tools.__path__, "retiree_tools."):
+        if info.name.endswith(".__main__"):
+            continue  # running it is the command line
+        module = importlib.import_module(info.name)
+        for code in getattr(module, "EMITS", ()):
+            out.setdefault(code, []).append(info.name)
+    return out

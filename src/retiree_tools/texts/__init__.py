@@ -45,7 +45,7 @@ def template(key: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def tr(key: str, lang: str = "zh", **params: Any) -> str:
+def tr(key: str, lang: str = "zh", /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` with ``params`` filled in (:class:`Msg` values rendered
     in the same language)."""
     text = template(key, lang)
@@ -69,7 +69,7 @@ class Msg(NamedTuple):
         return tr(self.key, lang, **self.params)
 
 
-def msg(key: str, **params: Any) -> Msg:
+def msg(key: str, /, **params: Any) -> Msg:
     if key not in TEXTS:
         raise KeyError(f"unknown text {key!r}")
     return Msg(key, params)
