@@ -17,8 +17,8 @@ from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
-from factory import person, write_openpyxl
 from hostile.make_corpus import write_zip, xlsx_parts
+from support.factory import person, write_openpyxl
 
 
 def _big_sheet(far: str | None, odd_cell: bool = False, rows: int = 45_000) -> bytes:

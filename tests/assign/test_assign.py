@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factory import make_id
-from test_cli_validate import run
+from support.cli import run
+from support.factory import make_id
 
 CATALOG = [
     ["code", "name", "level", "parent_code", "keywords", "office_address", "contact_person", "contact_phone"],

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from factory import person, write_csv, write_openpyxl
 from hostile.sandbox import shared
+from support.factory import person, write_csv, write_openpyxl
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 AS_OF = "2026-11-23"
 FORMULA = re.compile(r"^[\s]*[=+\-@]")

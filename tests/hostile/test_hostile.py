@@ -25,7 +25,7 @@ from retiree_tools.texts import template
 from hostile.make_corpus import PASSWD_MARK, SAMPLES, build, good_inputs
 from hostile.sandbox import AS_LIMIT, TIME_LIMIT, Result, shared
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAX_SECONDS = 30  # per run, asserted (the sandbox kills at TIME_LIMIT = 60 s)
 MAX_STDERR = 200_000  # bytes of terminal output, whatever the input holds
 

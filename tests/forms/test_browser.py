@@ -14,9 +14,9 @@ import pytest
 
 from retiree_tools.assign.writer import write_assigned
 from retiree_tools.forms.render import render_forms
-from test_forms_batch import DATE, batch_frame, write_batch
 
-from browser import pdf_pages, print_pdf, require_chromium, screenshot
+from support.browser import pdf_pages, print_pdf, require_chromium, screenshot
+from support.forms_batch import DATE, batch_frame, write_batch
 
 
 @pytest.fixture(scope="module")

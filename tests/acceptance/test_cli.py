@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 from retiree_tools.acceptance.report import acceptance_report
-from test_acceptance import ENT_A, ENT_B, assigned, people, person, pid, roster_csv, targets_csv
+
+from support.acceptance_data import (
+    ENT_A,
+    ENT_B,
+    assigned,
+    people,
+    person,
+    pid,
+    roster_csv,
+    targets_csv,
+)
 
 EXE = [sys.executable, "-m", "retiree_tools", "acceptance-report"]
 AS_OF = "2025-07-15"
@@ -226,7 +236,7 @@ def test_policy_acceptance_min_rate_is_the_default(tmp_path):
     targets.write_text("scope,key,target,deadline\nenterprise,甲厂,10,2026-12-31\n", encoding="utf-8")
     pol = tmp_path / "p.toml"
     pol.write_text("[acceptance]\nmin_rate = 0.8\n", encoding="utf-8")
-    from test_cli_validate import run
+    from support.cli import run
 
     strict = _json.loads(run("acceptance-report", assigned, "--targets", targets, "--as-of", "2027-01-05",
                              "--format", "json", "-q").stdout)

@@ -25,7 +25,7 @@ def test_shipped_county_codes_match_stdnum():
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("gen_areas", Path(__file__).parents[1] / "scripts" / "gen_areas.py")
+    spec = importlib.util.spec_from_file_location("gen_areas", Path(__file__).parents[2] / "scripts" / "gen_areas.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     assert idcard.county_codes() == frozenset(gen.county_codes())

@@ -16,7 +16,8 @@ from retiree_tools.assign.writer import write_assigned
 from retiree_tools.findings.errors import InputError
 from retiree_tools.forms.plan import safe_name
 from retiree_tools.forms.render import parse_forms, render_forms
-from test_forms_batch import DATE, ENT_A, batch_frame, write_batch
+
+from support.forms_batch import DATE, ENT_A, batch_frame, write_batch
 
 UNIT_A = "321002_广陵区/321002001_汶河街道/扬州市第一机械厂"
 UNIT_EVIL = "321002_广陵区/321002002_东关街道/evil"

@@ -8,9 +8,18 @@ from datetime import date
 
 from retiree_tools.acceptance.output import chart, render_html, write_report
 from retiree_tools.acceptance.report import acceptance_report
-from test_acceptance import ENT_A, ENT_B, assigned, people, person, pid, roster_csv, targets_csv
 
-from browser import screenshot
+from support.acceptance_data import (
+    ENT_A,
+    ENT_B,
+    assigned,
+    people,
+    person,
+    pid,
+    roster_csv,
+    targets_csv,
+)
+from support.browser import screenshot
 
 
 def _report(tmp_path, lang: str = "zh"):

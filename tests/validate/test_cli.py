@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,8 @@ import pytest
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
-from factory import person, write_csv, write_openpyxl
-
-EXE = [sys.executable, "-m", "retiree_tools"]
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("RETIREE_TOOLS_DEBUG", None)
-    return subprocess.run([*EXE, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+from support.cli import EXE, run
+from support.factory import person, write_csv, write_openpyxl
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pytest
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from retiree_tools.assign.writer import write_assigned
 from retiree_tools.cli.app import app
 from retiree_tools.forms.render import render_forms
-from test_forms_batch import DATE, batch_frame, write_batch
+
+from support.forms_batch import DATE, batch_frame, write_batch
 
 PII = ("321002195503120137", "13912340001", "张三", "李四", "62170000000000")
 

@@ -11,7 +11,7 @@ import pytest
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
-from factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
+from support.factory import HEADERS, WRITERS, make_id, person, write_csv, write_openpyxl
 
 POLICY = load_policy()
 TODAY = dt.date(2026, 11, 23)
@@ -243,7 +243,7 @@ def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):
     from retiree_tools.assign.writer import write_assigned
     from retiree_tools.validate import chunk as checks
 
-    sample = Path(__file__).parents[1] / "samples" / "enterprise_a.xlsx"
+    sample = Path(__file__).parents[2] / "samples" / "enterprise_a.xlsx"
     cat = load_catalog(sample.with_name("catalog.csv"))
     runs = []
     for threshold in (10**9, 1):

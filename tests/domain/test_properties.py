@@ -20,9 +20,9 @@ from retiree_tools.findings.codes import CODES
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
 
-from factory import HEADERS, TITLE, person
+from support.factory import HEADERS, TITLE, person
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 _COLUMN = re.compile(r"^[A-Z]{1,3}$")
 # characters an xlsx cannot hold (openpyxl refuses them); a CSV gets them all
 _XML_BAD = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]

@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 
 from retiree_tools.forms.render import render_forms
-from test_forms_batch import DATE, write_batch
+
+from support.forms_batch import DATE, write_batch
 
 GOLDEN = Path(__file__).parent / "golden" / "forms"
 REGENERATE = os.environ.get("REGENERATE_GOLDEN") == "1"
