@@ -75,11 +75,23 @@ def test_chart_bars_follow_the_rates(tmp_path):
     drawn = {b["label"]: b for b in county["bars"]}
     assert set(drawn) == {"广陵区", "邗江区", "高邮市"}  # rows with a target only
     assert drawn["高邮市"]["width"] == 0 and drawn["高邮市"]["value"] == "0.0%"
+    # bars and threshold ticks share one scale: the 0% … 100% axis ticks
+    axis = {t["text"]: t["x"] for t in county["ticks"]}
+    left, full = axis["0%"], axis["100%"]
+    assert left == county["label_w"] and full > left
+    scale = full - left  # pixels per 100%
+    rows = {r.name: r for r in rep.rows_of("county")}
+    for name, bar in drawn.items():
+        r = rows[name]
+        assert abs(bar["width"] - (r.rate or 0) * scale) < 0.2, name
+        assert abs(bar["tick"] - (left + r.min_rate * scale)) < 0.2, name
+    # 广陵区's target asks 95%, the others the default 100%: the ticks sit there
+    assert rows["广陵区"].min_rate == 0.95 and abs(drawn["广陵区"]["tick"] - (left + 0.95 * scale)) < 0.2
+    assert abs(drawn["邗江区"]["tick"] - full) < 0.2 and abs(drawn["高邮市"]["tick"] - full) < 0.2
     assert drawn["邗江区"]["width"] > 0
-    # the threshold tick sits at min_rate on the same scale as the bars
-    full = [b for b in county["bars"] if b["value"] == "100.0%"]
-    for b in full:
-        assert abs(county["label_w"] + b["width"] - b["tick"]) < 0.2 or b["tick"] < county["label_w"] + b["width"]
     html = render_html(rep, "zh")
     assert len(re.findall(r"<rect ", html)) == sum(len(chart(rep.rows_of(s), "zh")["bars"])
                                                    for s in ("enterprise", "county", "unit"))
+    # the page draws each tick where the geometry says
+    for bar in county["bars"]:
+        assert f'x1="{bar["tick"]}"' in html, bar["label"]

@@ -159,15 +159,24 @@ def test_nothing_leaks_and_nothing_outside_is_opened(matrix, corpus):
 
 
 def test_bounds_are_enforced_and_modest(matrix, tmp_path):
-    """The sandbox really limits the address space (a run given 64 MiB fails instead of
-    reading), and no corpus run came near the limits."""
+    """The sandbox really enforces both limits — a run given 64 MiB of address space fails at
+    once instead of reading, a run that blocks is killed at its time limit and reported as
+    such — and no corpus run came near either limit (none killed, none over MAX_SECONDS)."""
     assert AS_LIMIT == 3 * 1024**3 and TIME_LIMIT == 60
-    starved = shared(tmp_path / "sandbox").run("validate", SAMPLES / "enterprise_a.xlsx", as_limit=64 * 1024**2)
-    assert starved.rc != 0 or starved.signal is not None, starved.describe()
+    box = shared(tmp_path / "sandbox")
+    starved = box.run("validate", SAMPLES / "enterprise_a.xlsx", as_limit=64 * 1024**2)
+    assert not starved.timed_out and starved.seconds < 20, starved.describe()
+    assert starved.rc not in (0, 1) or starved.signal is not None, starved.describe()  # it did not just validate
+    fifo = tmp_path / "blocks.csv"
+    os.mkfifo(fifo)  # opening it for reading waits for a writer that never comes
+    (blocked,) = box.run_many([["validate", str(fifo)]], timeout=3)
+    assert blocked.timed_out and blocked.signal == 9 and 3 <= blocked.seconds < 15, blocked.describe()
+    killed = [(case.name, label) for case, _, label, _, r in matrix if r.timed_out or r.signal is not None]
+    assert not killed, killed
     worst = max(r.maxrss_mb for *_, r in matrix)
     slowest = max(r.seconds for *_, r in matrix)
     assert worst < 1024, f"peak RSS {worst:.0f} MB"
-    assert slowest < MAX_SECONDS
+    assert slowest < MAX_SECONDS, f"slowest run {slowest:.1f}s"
 
 
 def test_formulas_read_cached_values_never_evaluated(matrix):

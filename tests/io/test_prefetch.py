@@ -5,14 +5,13 @@ engine parses them, and a file changed in between read again."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from retiree_tools.findings.errors import InputError
-from retiree_tools.io import containers
+from retiree_tools.io import containers, workers
 from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.policy import load_policy
 from retiree_tools.validate.run import Options, validate_paths
@@ -93,12 +92,13 @@ def test_ahead_raises_what_the_thread_raised_and_stops_when_closed():
             produced.append(1)
             yield b"x"
 
-    before = threading.active_count()
+    before = workers.running()
     gen = containers._ahead(endless(), depth=2)
     assert next(gen) == b"x"
+    assert workers.running() == before + 1
     gen.close()
     time.sleep(0.2)
-    assert threading.active_count() == before
+    assert workers.running() == before  # closing the generator ended its thread
     assert len(produced) <= 10  # it stopped instead of running on
 
 
@@ -169,3 +169,32 @@ def test_no_prefetch_state_is_kept_in_a_module():
 
     assert not [name for name, v in vars(module).items() if isinstance(v, Prefetch)]
     assert not hasattr(module, "speculate")
+
+
+def test_workers_keep_order_and_raise_what_failed():
+    from retiree_tools.io.workers import Jobs, Worker, map_pair
+
+    assert map_pair(lambda x: x * x, range(7)) == [x * x for x in range(7)]
+    jobs = Jobs([lambda: 1, lambda: 1 / 0, lambda: 3])
+    assert jobs.result(0) == 1
+    with pytest.raises(ZeroDivisionError):
+        jobs.result(1)
+    with pytest.raises(ZeroDivisionError):  # a later job does not run after a failure
+        jobs.result(2)
+    with pytest.raises(ValueError, match="boom"):
+        Worker(lambda: (_ for _ in ()).throw(ValueError("boom"))).result()
+
+
+def test_a_thread_that_cannot_start_is_an_error_not_a_hang(monkeypatch):
+    """A process at its memory limit may start a thread that never runs (Thread.start would
+    wait for it forever): the worker gives up after START_TIMEOUT with a MemoryError."""
+    import _thread
+
+    from retiree_tools.io import workers as w
+
+    monkeypatch.setattr(w, "START_TIMEOUT", 0.2)
+    monkeypatch.setattr(_thread, "start_new_thread", lambda fn, args: None)  # the thread never comes up
+    start = time.monotonic()
+    with pytest.raises(MemoryError):
+        w.Worker(lambda: None)
+    assert time.monotonic() - start < 2

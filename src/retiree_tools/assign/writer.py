@@ -45,14 +45,12 @@ def text_columns(frame: pd.DataFrame) -> list:
     """Each contract column of ``frame`` as an Arrow string array, formula-escaped (vectorised;
     each distinct value converted once). Two columns at a time: most of the work is Arrow's
     regular expressions, which release the GIL."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    from retiree_tools.io.workers import map_pair
     from retiree_tools.validate.chunk import THREADS_FROM_ROWS
 
     if len(frame) < THREADS_FROM_ROWS:
         return [_text_column(frame, key) for key in KEYS]
-    with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-write") as pool:
-        return list(pool.map(lambda key: _text_column(frame, key), KEYS))
+    return map_pair(lambda key: _text_column(frame, key), KEYS, "retiree-tools-write")
 
 
 def _text_column(frame: pd.DataFrame, key: str):

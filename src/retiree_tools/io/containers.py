@@ -22,6 +22,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from retiree_tools.findings.errors import InputError
+from retiree_tools.io.workers import Worker
 
 MiB = 1024**2
 MAX_ZIP_ENTRIES = 10_000
@@ -220,8 +221,7 @@ def _ahead(pieces: Iterator[bytes], depth: int = 3) -> Generator[bytes, None, No
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             put(exc)
 
-    thread = threading.Thread(target=produce, name="retiree-tools-inflate", daemon=True)
-    thread.start()
+    thread = Worker(produce, "retiree-tools-inflate")
     try:
         while True:
             item = q.get()
@@ -232,7 +232,7 @@ def _ahead(pieces: Iterator[bytes], depth: int = 3) -> Generator[bytes, None, No
             yield item
     finally:
         stop.set()
-        thread.join()
+        thread.wait()
 
 
 class _Prolog:

@@ -16,12 +16,12 @@ This module is light on purpose (no pandas).
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from retiree_tools.findings.errors import InputError
 from retiree_tools.io.paths import MAX_FILE_BYTES, ZIP_MAGIC
+from retiree_tools.io.workers import Worker
 
 
 def load_text_sheet(reader, sheet: str | int):
@@ -49,7 +49,7 @@ class Prefetch:
     error: InputError | None = None
     reader: object = None
     loaded: object = None  # the fastexcel sheet, or the exception the engine raised
-    thread: threading.Thread | None = None
+    thread: Worker | None = None
     taken: set = field(default_factory=set)
 
     @classmethod
@@ -77,9 +77,7 @@ class Prefetch:
         except InputError as exc:
             head.error = exc
         if head.kind == "xlsx":
-            head.thread = threading.Thread(target=head._parse, args=(str(path),), name="retiree-tools-prefetch",
-                                           daemon=True)
-            head.thread.start()
+            head.thread = Worker(lambda: head._parse(str(path)), "retiree-tools-prefetch")
         return head
 
     def _parse(self, path: str) -> None:
@@ -93,7 +91,7 @@ class Prefetch:
 
     def join(self) -> None:
         if self.thread is not None:
-            self.thread.join()
+            self.thread.wait()
             self.thread = None
 
     def covers(self, p: Path) -> bool:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.model import Finding
+from retiree_tools.io.workers import Jobs, map_pair
 from retiree_tools.policy.model import Policy
 from retiree_tools.validate.rules.ages import check_ages
 from retiree_tools.validate.rules.base import (
@@ -130,11 +131,8 @@ class _Side:
         jobs = [(d_em, d_sub, lambda: check_dates(d_em, d_sub, policy, state)),
                 (n_em, n_sub, lambda: check_numbers(n_em, n_sub, policy))]
         if len(frame) >= THREADS_FROM_ROWS:
-            from concurrent.futures import ThreadPoolExecutor
-
-            pool = ThreadPoolExecutor(1, thread_name_prefix="retiree-tools-checks")
-            self._parts = [(e, sub, pool.submit(job).result) for e, sub, job in jobs]
-            pool.shutdown(wait=False)
+            running = Jobs([job for _, _, job in jobs], "retiree-tools-checks")  # in order, on one thread
+            self._parts = [(e, sub, lambda k=k: running.result(k)) for k, (e, sub, _) in enumerate(jobs)]
         else:
             self._parts = [(e, sub, job) for e, sub, job in jobs]
 
@@ -157,12 +155,9 @@ class _Side:
 def _normalised(raw: pd.DataFrame, indices: list[int], n: int) -> list[pd.Series]:
     """normalise_text over the given columns, two at a time: Arrow's kernels release the GIL,
     so the second core takes half of the columns."""
-    from concurrent.futures import ThreadPoolExecutor
-
     def one(idx: int) -> pd.Series:
         return normalise_text(raw[idx]) if idx in raw else pd.Series([None] * n, dtype=object)
 
     if n < THREADS_FROM_ROWS or len(indices) < 2:
         return [one(i) for i in indices]
-    with ThreadPoolExecutor(2, thread_name_prefix="retiree-tools-normalise") as pool:
-        return list(pool.map(one, indices))
+    return map_pair(one, indices, "retiree-tools-normalise")
