@@ -43,10 +43,10 @@ from retiree_tools.assign.reader import read_assigned
 from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
 from retiree_tools.policy.model import Policy
+from retiree_tools.texts import tr
 
 DEFAULT_MIN_RATE = 1.0  # the library default; the CLI takes the policy's [acceptance] min_rate
 NONE_KEY = "(none)"
-NONE_NAME = {"zh": "(无)", "en": "(none)"}
 COLUMNS = ["file", "row", "enterprise", "credit_code", "name", "id_number", "status", "reason",
            "category", "county_code", "county_name", "unit_code", "unit_name"]
 _EPS = 1e-9
@@ -297,7 +297,7 @@ def _row(scope: str, key: str, name: str | None, c: np.ndarray, dups: int, t: Ta
     rate_min = t.min_rate if t and t.min_rate is not None else default_rate
     deadline = t.deadline if t else None
     rate, status = judge(target, listed, assigned, excluded, review, rejected, unknown, rate_min, deadline, as_of)
-    return Row(scope=scope, key=key, name=NONE_NAME.get(lang, NONE_NAME["zh"]) if key == NONE_KEY else name,
+    return Row(scope=scope, key=key, name=tr("acceptance.none_name", lang) if key == NONE_KEY else name,
                target=target, listed=listed, assigned=assigned, excluded=excluded, review=review,
                rejected=rejected, unknown=unknown, missing=max(target - listed, 0) if target is not None else None,
                rate=round(rate, 4) if rate is not None else None, min_rate=rate_min,

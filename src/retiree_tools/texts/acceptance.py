@@ -1,6 +1,7 @@
 """Texts of the acceptance report (terminal, xlsx, html)."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "acceptance.none_name": ("(无)", "(none)"),
     "acceptance.title": ('移交验收报告', 'Acceptance report'),
     "acceptance.as_of": ('统计截至', 'As of'),
     "acceptance.min_rate": ('默认达标比例', 'Default threshold'),

@@ -21,7 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.uncompressed": ("解压后共 {mib} MiB，超过上限 {limit} MiB", "{mib} MiB uncompressed > {limit} MiB"),
     "error.inflates_past": ("{entry}：解压后超过 zip 头声明的 {size} 字节（zip 炸弹）",
                             "{entry}: inflates past the {size} bytes its zip header declares (zip bomb)"),
-    "error.used_range": ("{entry}：使用区域 {rows:,} 行 × {cols:,} 列，请删除表格外远处的单元格（Ctrl+End 可定位）",
+    "error.used_range": ("{entry}：使用区域 {rows:,} 行 × {cols:,} 列，超过 {limit:,} 个单元格的上限，请删除表格外远处的单元格（Ctrl+End 可定位）",
                          "{entry}: used range {rows:,} rows × {cols:,} columns > {limit:,} cells: delete stray cells far from the table"),
     "error.dtd": ("{entry}：含 DOCTYPE/ENTITY 声明", "{entry}: DOCTYPE/ENTITY"),
     "error.long_prolog": ("{entry}：XML 声明部分超过 {kib} KiB", "{entry}: XML prolog > {kib} KiB"),
