@@ -13,8 +13,8 @@ EMITS = ("missing-column", "duplicate-column")
 def column_findings(layout: Layout, policy: Policy, lang: str) -> tuple[list[Finding], bool]:
     """Findings on the header: duplicate columns (warnings) and missing required columns;
     True when a required column is missing (the file's rows cannot be checked)."""
-    out = [make_finding("duplicate-column", lang, column=column_letter(col), header=header, first=column_letter(first))
-           for col, header, first in layout.duplicates]
+    out = [make_finding("duplicate-column", lang, row=layout.header_row, column=column_letter(col), header=header,
+                        first=column_letter(first)) for col, header, first in layout.duplicates]
     missing = [k for k in policy.required.columns if k not in layout.columns]
     out += [make_finding("missing-column", lang, header=policy.fields[k].header, field=k, row=layout.header_row)
             for k in missing]
