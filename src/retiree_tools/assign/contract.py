@@ -3,7 +3,8 @@
 One row per input person, in input order, Chinese headers (``--lang en``: English).
 
 Value conventions: ``status`` is one of :data:`STATUSES`; ``rule`` is the policy's rule name
-(``medical_insurance``, ``household``, ``residence``, ``provincial_centre``) or empty; ``flags``
+(``medical_insurance``, ``household``, ``residence``; the provincial centre's people are flagged
+``provincial_centre``) or empty; ``flags``
 and ``findings`` are codes joined with ``;``; yes/no columns hold 是/否.
 """
 

@@ -56,6 +56,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if not where and ": " in msg:  # a cross-check names its key in the message: "dates.order: …"
+            where, msg = msg.split(": ", 1)
+        err = {**err, "msg": msg}
         raise InputError("policy-invalid", str(path or "policy.toml"), reason="error.policy_key", where=where,
                          what=err["msg"]) from None
     policy.source = sources

@@ -53,7 +53,7 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
         if spec.kind == "choice":
             choices = list(policy.categories) if spec.choices == "categories" else list(spec.choices or [])
         elif spec.kind == "gender":
-            choices = ["男", "女"]
+            choices = [policy.genders.male, policy.genders.female]
         elif spec.kind in ("yesno", "document"):
             choices = yes_no.split(",")
         if choices:
