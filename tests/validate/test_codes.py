@@ -129,6 +129,14 @@ def _hostile(d: Path) -> list[Seen]:
     return _findings(write_zip(d / "in.xlsx", xlsx_parts(sheet)))
 
 
+def _renamed(old: str, new: str, **over) -> Callable[[Path], list[Seen]]:
+    """The factory's workbook with the column ``old`` headed ``new`` instead."""
+    def run(d: Path) -> list[Seen]:
+        headers = [new if h == old else h for h in HEADERS]
+        return _findings(_table(d / "in.xlsx", headers, [person(i, **over) for i in range(1, 5)]))
+    return run
+
+
 def _header_not_found(d: Path) -> list[Seen]:
     return _findings(_sheet(d / "in.xlsx", [[TITLE], ["甲", "乙", "丙"], ["1", "2", "3"]]))
 
@@ -195,6 +203,20 @@ CASES: dict[str, Case] = {
                          _hostile, why="error.dtd"),
     "sheet-not-found": Case("a clean workbook read with Options(sheet='nope')",
                             lambda d: _findings(write_openpyxl(d / "in.xlsx", [person(1)]), sheet="nope")),
+    "column-guessed": Case("联系电话 headed 本人手机 (not an alias: read by the words 手机 + 本人)",
+                           _renamed("联系电话", "本人手机"), HEADER_ROW, COL["联系电话"]),
+    "column-ignored": Case("an extra column 退休证编号 holding numbers no field takes",
+                           lambda d: _findings(_table(d / "in.xlsx", [*HEADERS, "退休证编号"],
+                                                      [[*person(i), f"TX{i:05d}"] for i in range(1, 5)])),
+                           HEADER_ROW),
+    "row-not-person": Case("a footer laid across the cells under the people: 填表人 / 联系电话 (in the ID column) / 填报日期",
+                           lambda d: _findings(_table(d / "in.xlsx", HEADERS, [person(1), person(2), [
+                               "填表人：王芳", None, None, "联系电话：0514-87654321", None, None, "填报日期：2025年6月30日"]])),
+                           FIRST + 2, None),
+    "category-from-group": Case("a group row （二）离休人员 above a person who leaves 人员类别 blank",
+                                lambda d: _findings(_table(d / "in.xlsx", HEADERS, [
+                                    person(1), ["（二）离休人员"], person(2, 人员类别=None)])),
+                                FIRST + 1, None, also=frozenset({"row-not-person", "not-transferable"})),
     "header-not-found": Case("a title and rows 甲/乙/丙, 1/2/3: no row names a field", _header_not_found),
     "missing-column": Case("the factory's workbook without its 姓名 column", _without("姓名"), HEADER_ROW),
     "duplicate-column": Case("a second ID column 公民身份号码 (an alias of 身份证号码) after the others",
@@ -211,8 +233,14 @@ CASES: dict[str, Case] = {
     "id-format": cell("身份证号码", "3210021955031", "a 13-digit ID"),
     "id-checksum": cell("身份证号码", ID1[:-1] + ("1" if ID1[-1] == "0" else "0"), "the ID with a wrong check character"),
     "id-birthdate": cell("身份证号码", make_id("321002", "19551345", 1, True), "a checksum-valid ID born in month 13"),
-    "id-precision-lost": cell("身份证号码", float(round(int(ID1), -3)),
-                              "the ID as a number cell, 15 significant digits as Excel keeps it", id_as_text=False),
+    "id-precision-lost": Case("the ID as a number cell, 15 significant digits as Excel keeps it",
+                              _people(person(1, 身份证号码=float(round(int(ID1), -3))), id_as_text=False),
+                              FIRST, COL["身份证号码"], also=frozenset({"id-column-numeric"})),
+    "id-column-numeric": Case("two of three IDs stored as number cells (their last digits cut)",
+                              _people(person(1, 身份证号码=float(round(int(ID1), -3))),
+                                      person(2, 身份证号码=float(round(int(person(2)[HEADERS.index("身份证号码")]), -3))),
+                                      person(3), id_as_text=False),
+                              HEADER_ROW, COL["身份证号码"], also=frozenset({"id-precision-lost"})),
     "id-legacy": cell("身份证号码", "321002550315003", "a 15-digit ID (same area, birth and gender)"),
     "id-area-unknown": cell("身份证号码", make_id("329999", "19550315", 1, True), "a checksum-valid ID of area 329999"),
     "id-duplicate": Case("two people with the same ID: the second is the duplicate",
@@ -226,6 +254,7 @@ CASES: dict[str, Case] = {
     "retirement-age": cell("退休时间", "2000.03", "a man born 1955-03 retiring 2000-03, at 45"),
     "age-implausible": Case("someone born 1900-01-15 (valid ID, dates consistent): 126 at 2026-11",
                             _people(person(1, birth="19000115")), FIRST, COL["身份证号码"]),
+    "value-interpreted": cell("人员类别", "正常退休", "人员类别 正常退休 (read as 企业退休人员 by the policy's rules)"),
     "invalid-choice": cell("人员类别", "临时工", "人员类别 临时工"),
     "number-invalid": cell("养老金标准", "abc", "养老金标准 abc"),
     "number-range": cell("养老金标准", 0, "养老金标准 0 (range 100–50000)"),

@@ -99,7 +99,7 @@ def test_id_typed_as_number_is_precision_lost_not_checksum(tmp_path):
 def test_scientific_notation_in_csv_is_precision_lost(tmp_path):
     path = write_csv(tmp_path / "sci.csv", [person(1, 身份证号码="3.21002E+17")], "utf-8")
     report = validate_paths([path], POLICY, Options(today=TODAY))
-    assert [f.code for f in report.files[0].findings if f.field == "id_number"] == ["id-precision-lost"]
+    assert [f.code for f in report.files[0].findings if f.field == "id_number"] == ["id-precision-lost", "id-column-numeric"]
 
 
 def test_fullwidth_digits_lowercase_x_and_spaces_are_not_errors(tmp_path):
@@ -225,10 +225,27 @@ def test_number_typed_id_with_fitting_check_character_is_caught_in_a_numeric_col
     path = write_openpyxl(tmp_path / "num.xlsx", rows, id_as_text=False)
     found = [(f.code, f.row) for f in validate_paths([path], POLICY, Options(today=TODAY)).files[0].findings
              if f.field == "id_number"]
-    assert sorted(found) == [("id-precision-lost", 4), ("id-precision-lost", 5)]
+    assert sorted(found) == [("id-column-numeric", 3), ("id-precision-lost", 4), ("id-precision-lost", 5)]
     alone = write_openpyxl(tmp_path / "one.xlsx", [person(1, 身份证号码=fitting)], id_as_text=False)
     fr = validate_paths([alone], POLICY, Options(today=TODAY)).files[0]
     assert [f.code for f in fr.findings if f.field == "id_number"] == []  # documented limit
+
+
+def test_what_excel_shows_is_in_the_message_and_valid_ids_ending_in_zeros_pass(tmp_path):
+    """A cut ID reads back as the float's binary digits (321002195503150016); the message shows
+    the 15 digits Excel shows (…150000). A valid text ID that ends in 000 is no float, even in
+    a column of cut ones; a 15-digit legacy number stored as a number (…123.0) is exact."""
+    valid000 = "321002196012102000"  # checksum-valid, ends in 000
+    rows = [person(1, 身份证号码=3.2100219550315e17), person(2, 身份证号码=valid000, 出生年月="1960.12",
+                                                     性别="女", 退休时间="2010.12"),
+            person(3, 身份证号码=321002550315003.0)]
+    path = write_openpyxl(tmp_path / "mixed.xlsx", rows, id_as_text=False)
+    fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
+    lost = [f for f in fr.findings if f.code == "id-precision-lost"]
+    assert [f.row for f in lost] == [4]
+    assert lost[0].params["shown"] == "321002195503150000" and "321002195503150000" in lost[0].message
+    assert not [f for f in fr.findings if f.row == 5 and f.field == "id_number"]
+    assert [f.code for f in fr.findings if f.row == 6 and f.field == "id_number"] == ["id-legacy"]
 
 
 def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):

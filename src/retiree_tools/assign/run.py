@@ -133,6 +133,12 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
         check_suffix(Path(output))
         refuse_inputs([output], [*given, *files, *([] if isinstance(catalog, Catalog) else [catalog])])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
+    if opts.columns is not None:
+        from dataclasses import replace
+
+        from retiree_tools.validate.run import parse_columns
+
+        opts = replace(opts, columns=parse_columns(opts.columns, pol))
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, opts.lang)
     cat.automaton()  # built while a prefetched workbook is still being parsed
     result = AssignResult(catalog=cat)

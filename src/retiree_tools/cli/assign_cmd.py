@@ -35,6 +35,7 @@ def assign(
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to read.")] = None,
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Enterprise name when the file does not say it.")] = None,
     credit_code: Annotated[str | None, typer.Option("--credit-code", help="The enterprise's unified social credit code.")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", help="Override how columns are read, for this run: '表头=字段,表头=字段' (as in validate).")] = None,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Review/rejected people listed on the terminal.")] = 30,
     policy: PolicyOpt = None,
     lang: LangOpt = Lang.zh,
@@ -54,7 +55,8 @@ def assign(
 
     from retiree_tools import Options, assign_paths
 
-    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value, prefetch=head)
+    opts = Options(sheet=sheet, enterprise=enterprise, credit_code=credit_code, lang=lang.value, prefetch=head,
+                   columns=columns)
     result = assign_paths(paths, catalog, policy, opts, output=output, people=fmt is Fmt.json,
                           attention=0 if quiet else max_rows)
     if fmt is Fmt.json:

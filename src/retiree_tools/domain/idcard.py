@@ -80,17 +80,36 @@ def upgrade_15(id15: str) -> str:
     return body + check_char(body)
 
 
-def looks_like_float(value: str) -> bool:
+def looks_like_float(value: str, shown_form: bool = True) -> bool:
     """True when an ID/account text is what Excel makes of a number: scientific notation, a
     trailing ``.0``, or an integer that is exactly a float with at most 15 significant digits
-    (Excel keeps 15), e.g. ``321002196005009984`` read back from 3.2100219600501E+17."""
+    (Excel keeps 15) — its binary digits, e.g. ``321002196005009984`` read back from
+    3.2100219600501E+17, or (``shown_form``) the digits Excel shows, ``321002196005010000``.
+    A text ID ending in 000 looks like the shown form: callers pass ``shown_form=False``
+    where the number is otherwise a valid ID."""
     if _SCI.match(value) or value.endswith(".0"):
         return True
     if not value.isdigit() or not 16 <= len(value) <= 320:  # a float has at most 309 integer digits
         return False
     n = int(value)
     f = float(n)
-    return int(f) == n and float(f"{f:.15g}") == f or value.endswith("000") and float(f"{f:.15g}") == float(value)
+    if int(f) == n and float(f"{f:.15g}") == f:
+        return True
+    return shown_form and value.endswith("000") and float(f"{f:.15g}") == float(value)
+
+
+def shown_by_excel(value: str) -> str:
+    """The digits Excel shows of a number it kept as a float: 15 significant digits, the rest
+    zeros (``321011194012180992`` → ``321011194012181000``); other text as it is."""
+    try:
+        f = float(value)
+    except ValueError:
+        return value
+    if f != f or abs(f) == float("inf") or abs(f) < 1e15:
+        return value.removesuffix(".0") if value.endswith(".0") else value
+    from decimal import Decimal
+
+    return str(int(Decimal(f"{f:.15g}")))
 
 
 def luhn_ok(digits: str) -> bool:

@@ -89,6 +89,7 @@ class FileReport(BaseModel):
     people: int = 0
     enterprise: str | None = None
     credit_code: str | None = None
+    columns: list[dict] = []  # how each column was read: letter, header, field, how, confidence
     findings: list[Finding] = []
 
     def summary(self) -> dict:
@@ -111,6 +112,7 @@ class FileReport(BaseModel):
             "rows": self.rows,
             "enterprise": self.enterprise,
             "credit_code": self.credit_code,
+            "columns": self.columns,
             "summary": self.summary(),
             "findings": [f.to_dict(show_pii) for f in self.sorted_findings()],
         }

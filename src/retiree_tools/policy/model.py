@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Literal
 
@@ -9,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from retiree_tools.domain.text import clean_value, header_key, header_key_loose
 
+ContentKind = Literal[
+    "id", "gender", "date", "phone", "account", "amount", "category", "choice", "yesno", "credit_code",
+    "name", "address", "organisation", "contact", "seq", "party", "text",
+]
 FieldKind = Literal[
     "text", "id_number", "credit_code", "gender", "date", "month", "choice", "yesno",
     "number", "phone", "account", "document",
@@ -17,6 +22,33 @@ FieldKind = Literal[
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class ValueRule(_Strict):
+    """A value naming any of ``contains`` (and all of ``all``, and none of ``unless``) means
+    ``value`` (a canonical choice, or 是/否 for a yes/no field)."""
+
+    contains: list[str] = []
+    all: list[str] = []
+    unless: list[str] = []
+    value: str
+
+    def matches(self, key: str) -> bool:
+        from retiree_tools.domain.text import header_key
+
+        if self.contains and not any(header_key(w) in key for w in self.contains):
+            return False
+        if any(header_key(w) not in key for w in self.all):
+            return False
+        return not any(header_key(w) in key for w in self.unless)
+
+
+_COPIES = re.compile(r"(\d{1,3}|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|[—–\-/×无])\s*(份|张|页|本|套|件|册)")
+_NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             "十": 10, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9, "拾": 10}
+_CONTENT_BY_KIND = {"id_number": "id", "gender": "gender", "date": "date", "month": "date", "phone": "phone",
+                    "account": "account", "number": "amount", "credit_code": "credit_code", "yesno": "yesno",
+                    "document": "yesno", "choice": "choice"}
 
 
 class FieldSpec(_Strict):
@@ -29,6 +61,20 @@ class FieldSpec(_Strict):
     yes_aliases: list[str] = []
     no_aliases: list[str] = []
     range: tuple[float, float] | None = None  # number fields: outside [low, high] is number-range (warning)
+    # recognising a header not listed in aliases (see docs/validate.md, "Columns by meaning"):
+    terms: list[str] = []  # core words: a header naming one of them may be this field
+    qualifiers: list[str] = []  # words that add to a match but do not make one (时间, 号码, 所在地 …)
+    exclude: list[str] = []  # words that make a header something else (身份证复印件 is not the ID)
+    content: ContentKind | None = None  # what the values look like (default: by kind)
+    # recognising a value not listed in choices / choice_aliases: ordered term rules, first match wins
+    rules: list[ValueRule] = []
+
+    def content_kind(self) -> str:
+        if self.content is not None:
+            return self.content
+        if self.kind == "choice" and self.choices == "categories":
+            return "category"
+        return _CONTENT_BY_KIND.get(self.kind, "text")
 
 
 class Category(_Strict):
@@ -71,6 +117,7 @@ class Required(_Strict):
 class YesNo(_Strict):
     yes: list[str]
     no: list[str]
+    rules: list[ValueRule] = []
 
 
 class Thresholds(_Strict):
@@ -91,6 +138,9 @@ class DateRules(_Strict):
 class LayoutPolicy(_Strict):
     footer_words: list[str] = []  # a row without an ID whose first text starts with one is not a person
     roster_min_fields: int = 6  # a sheet whose header names this many fields is the roster: stop looking
+    header_noise: list[str] = []  # words any header may carry without changing its meaning (人员, 本人 …)
+    min_coverage: float = 0.5  # share of a header the matched words must cover for a match by words
+    min_content_share: float = 0.8  # share of a column's values that must look alike to decide by content
 
 
 class PartyPolicy(_Strict):
@@ -173,6 +223,17 @@ class Policy(_Strict):
                 raise ValueError(f"cadre_levels.{level}: not one of fields.cadre_level.choices {levels}")
             if rule.reason_from is not None and rule.reason_from not in self.categories:
                 raise ValueError(f"cadre_levels.{level}.reason_from: unknown category '{rule.reason_from}'")
+        yes_no = {clean_value(v).upper() for v in [*self.yesno.yes, *self.yesno.no]}
+        for key, spec in self.fields.items():
+            allowed = self.choices_of(key)
+            for rule in spec.rules:
+                if allowed is not None and rule.value not in allowed:
+                    raise ValueError(f"fields.{key}.rules: '{rule.value}' is not one of {allowed}")
+                if spec.kind in ("yesno", "document") and clean_value(rule.value).upper() not in yes_no:
+                    raise ValueError(f"fields.{key}.rules: '{rule.value}' is not a [yesno] word")
+        for rule in self.yesno.rules:
+            if clean_value(rule.value).upper() not in yes_no:
+                raise ValueError(f"yesno.rules: '{rule.value}' is not a [yesno] word")
         for alias, target in self.genders.aliases.items():
             if target not in (self.genders.male, self.genders.female):
                 raise ValueError(f"genders.aliases.{alias}: '{target}' is neither genders.male nor genders.female")
@@ -225,6 +286,46 @@ class Policy(_Strict):
         for alias, target in g.aliases.items():
             index.setdefault(clean_value(alias).upper(), target)
         return index
+
+    def interpret_choice(self, field: str, text: str) -> tuple[str | None, str]:
+        """(canonical value, how) of a choice field's text: ``exact`` (a choice or an alias),
+        ``rule`` (the field's ordered ``rules``), or (None, "") when nothing matches."""
+        key = header_key(text)
+        hit = self.choice_index(field).get(key)
+        if hit is not None:
+            return hit, "exact"
+        loose = header_key_loose(text)  # brackets kept: 老干部(离休) is read by what the bracket says too
+        for rule in self.fields[field].rules:
+            if rule.matches(key) or rule.matches(loose):
+                return rule.value, "rule"
+        return None, ""
+
+    def interpret_gender(self, text: str) -> str | None:
+        """The canonical gender word of a text (``男``, ``M``, ``男性``, ``(男)`` …), or None."""
+        index = self.gender_index
+        t = str(text).strip()
+        return index.get(t.upper()) or index.get(t.strip("()（）[]【】\"'“”‘’ ").upper())
+
+    def interpret_yesno(self, field: str, text: str) -> tuple[bool | None, str]:
+        """(yes/no, how) of a yes/no or document field's text: ``exact`` (the ``[yesno]``
+        words and the field's aliases), ``count`` (a document given as copies: ``2``, ``1份``),
+        ``rule`` (the field's rules, then ``[yesno] rules``), or (None, "")."""
+        index = self.yesno_index(field)
+        hit = index.get(str(text).upper())
+        if hit is not None:
+            return hit, "exact"
+        spec = self.fields[field]
+        if spec.kind == "document":
+            t = str(text).strip()
+            m = _COPIES.fullmatch(t) or re.fullmatch(r"(\d{1,3})", t)
+            if m:
+                n = m.group(1)
+                return (int(n) if n.isdigit() else _NUMERALS.get(n, 0)) > 0, "count"
+        key, loose = header_key(text), header_key_loose(text)
+        for rule in [*spec.rules, *self.yesno.rules]:
+            if rule.matches(key) or rule.matches(loose):
+                return index.get(clean_value(rule.value).upper()), "rule"
+        return None, ""
 
     def yesno_index(self, field: str | None = None) -> dict[str, bool]:
         index = {clean_value(v).upper(): True for v in self.yesno.yes}

@@ -62,6 +62,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.bad_status": ("状态列的值“{value}”无效（{where} 第 {n} 条），应为 {allowed}",
                          "invalid status value '{value}' ({where} record {n}); expected one of {allowed}"),
     # ---- usage ----
+    "error.columns_form": ("--columns 应写作“表头=字段,表头=字段”：{value}", "--columns must read 'header=field,header=field': {value}"),
+    "error.columns_field": ("--columns 中的字段“{field}”未知；可用：{allowed}", "unknown field '{field}' in --columns; known: {allowed}"),
     "error.no_inputs": ("没有可读取的输入文件", "no input files"),
     "error.output_suffix": ("输出须为 {allowed}：{name}", "the output must be {allowed}: {name}"),
     "error.as_of": ("--as-of 日期无法识别：{value}", "--as-of is not a date: {value}"),

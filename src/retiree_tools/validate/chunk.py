@@ -8,16 +8,14 @@ and files (duplicate IDs) lives in :class:`~retiree_tools.validate.rules.base.Ca
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from retiree_tools.domain.text import clean_value
-from retiree_tools.findings.model import Finding
+from retiree_tools.findings.model import Finding, make_finding
 from retiree_tools.io.workers import Jobs, map_pair
 from retiree_tools.policy.model import Policy
+from retiree_tools.texts import tr
+from retiree_tools.validate.rows import GROUP, PERSON, ROLE_NAMES, group_category, roles
 from retiree_tools.validate.rules.ages import check_ages
 from retiree_tools.validate.rules.base import (
     CallState,
@@ -41,32 +39,6 @@ __all__ = ["CallState", "FileContext", "as_objects", "check_chunk", "normalise_t
 THREADS_FROM_ROWS = 10_000  # chunks this long use a second thread (below, threads cost more than they save)
 
 
-@lru_cache(maxsize=8)
-def _footer_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    """The policy's footer words as one prefix pattern, folded like the cells they are matched
-    against (a full-width colon is a colon)."""
-    folded = sorted({clean_value(w) for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("^(?:" + "|".join(map(re.escape, folded)) + ")") if folded else None
-
-
-def footer_rows(frame: pd.DataFrame, policy: Policy, nonblank: np.ndarray) -> np.ndarray:
-    """Rows that are totals or signatures (合计, 填表人 …), not people: no ID, and the first
-    text of the row starts with one of the policy's ``[layout] footer_words``."""
-    n = len(frame)
-    footer = np.zeros(n, bool)
-    pattern = _footer_pattern(tuple(policy.layout.footer_words))
-    if pattern is None or not n:
-        return footer
-    id_blank = frame["id_number"].isna().to_numpy() if "id_number" in frame else np.ones(n, bool)
-    cand = np.flatnonzero(id_blank & nonblank)
-    if len(cand):
-        order = [c for c in frame.columns if c != "id_number"]
-        for pos, rec in zip(cand, frame.iloc[cand][order].itertuples(index=False), strict=True):
-            first = next((v for v in rec if isinstance(v, str)), "")
-            footer[pos] = bool(pattern.match(first))
-    return footer
-
-
 def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: int, raw: pd.DataFrame,
                 findings: list[Finding], objects: bool = True) -> pd.DataFrame:
     """Normalise and check one chunk; append findings; return the normalised people frame
@@ -77,9 +49,12 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
     cols = dict(zip(lay.columns, _normalised(raw, list(lay.columns.values()), n), strict=True))
     rows = np.arange(first_row, first_row + n)
     frame = pd.DataFrame(cols, index=range(n))
-    # drop blank and footer rows: they are not people
+    # rows that are not people (blank, totals, footers, group rows …) are dropped, reported once
     nonblank = frame.notna().any(axis=1).to_numpy()
-    keep = nonblank & ~footer_rows(frame, policy, nonblank)
+    role = roles(frame, policy, {k: lay.headers.get(c, "") for k, c in lay.columns.items()}, nonblank)
+    if role.any():
+        _not_people(Emitter(ctx, policy, rows, findings), frame, role, ctx, policy)
+    keep = nonblank & (role == PERSON)
     frame = frame[keep].reset_index(drop=True)
     rows = rows[keep]
     em = Emitter(ctx, policy, rows, findings)
@@ -114,6 +89,33 @@ def check_chunk(ctx: FileContext, policy: Policy, state: CallState, first_row: i
         err[list(em.error_rows)] = True
     frame["_error"] = err
     return as_objects(frame) if objects else frame
+
+
+def _not_people(em: Emitter, frame: pd.DataFrame, role: np.ndarray, ctx: FileContext, policy: Policy) -> None:
+    """row-not-person for each such row; a group row naming a category gives it to the people
+    below it who leave theirs blank (until the next group row, across chunks)."""
+    lang = ctx.lang
+    pos = np.flatnonzero(role != PERSON)
+    texts = {int(p): next((v for v in rec if isinstance(v, str) and v), "")
+             for p, rec in zip(pos, frame.iloc[pos].itertuples(index=False), strict=True)}
+    em.emit("row-not-person", None, pos, [texts[int(p)] for p in pos], role=[ROLE_NAMES[int(role[p])] for p in pos],
+            what=[tr(f"validate.role.{ROLE_NAMES[int(role[p])]}", lang) for p in pos])
+    if "category" not in frame or (ctx.group is None and not (role == GROUP).any()):
+        return
+    cats = frame["category"].to_numpy(dtype=object)
+    col = frame.columns.get_loc("category")
+    current, counts = ctx.group, {}
+    for p in range(len(frame)):
+        if role[p] == GROUP:
+            category = group_category(policy, texts[p])
+            current = (int(em.rows[p]), category) if category else None  # a group naming none ends the last
+        elif role[p] == PERSON and current is not None and not (isinstance(cats[p], str) and cats[p]):
+            frame.iat[p, col] = current[1]
+            counts[current] = counts.get(current, 0) + 1
+    ctx.group = current
+    for (row, category), count in counts.items():
+        em.findings.append(make_finding("category-from-group", lang, row=row, field="category", category=category,
+                                        count=count))
 
 
 class _Side:

@@ -12,6 +12,7 @@ from retiree_tools.findings.errors import InputError
 from retiree_tools.io.source import Peek, Source
 from retiree_tools.io.tables import scan_header
 from retiree_tools.policy.model import Policy
+from retiree_tools.validate.recognise import ColumnReport, header_field, recognise
 
 
 @dataclass
@@ -24,27 +25,29 @@ class Layout:
     duplicates: list[tuple[int, str, int]] = field(default_factory=list)  # (col, header, first col)
     title_lines: list[str] = field(default_factory=list)
     width: int = 0
+    recognised: list[ColumnReport] = field(default_factory=list)  # how each column was read
 
 
 EMITS = ("sheet-not-found", "header-not-found")
 
 
-def choose_sheet(src: Source, policy: Policy, wanted: str | None) -> tuple[str | None, Peek, Layout | None]:
+def choose_sheet(src: Source, policy: Policy, wanted: str | None,
+                 overrides: dict[str, str] | None = None) -> tuple[str | None, Peek, Layout | None]:
     """The sheet to read: ``wanted`` (sheet-not-found when there is none of that name), else
     the sheet whose header names the most fields, the first that names the policy's
     ``[layout] roster_min_fields`` ending the search."""
     if src.kind == "csv":
         peek = src.peek(None)
-        return None, peek, detect_layout(policy, peek)
+        return None, peek, detect_layout(policy, peek, overrides)
     if wanted is not None:
         if wanted not in src.sheets:
             raise InputError("sheet-not-found", str(src.path), sheet=wanted, available="、".join(src.sheets))
         peek = src.peek(wanted)
-        return wanted, peek, detect_layout(policy, peek)
+        return wanted, peek, detect_layout(policy, peek, overrides)
     best = None
     for name in src.sheets:
         peek = src.peek(name)
-        layout = detect_layout(policy, peek)
+        layout = detect_layout(policy, peek, overrides)
         score = len(layout.columns) if layout else -1
         if best is None or score > best[0]:
             best = (score, name, peek, layout)
@@ -67,11 +70,30 @@ def _is_roster_header(fields: set[str]) -> bool:
     return bool({"name", "id_number"} & fields) and len(fields) >= 2
 
 
-def detect_layout(policy: Policy, peek: Peek) -> Layout | None:
-    """The header row is the one (or pair) of the first rows that names the most known fields;
-    it must name at least two, one of them 姓名 or 身份证号码. None when no row qualifies."""
+def _header_texts(cells: list[str | None], upper: list[str | None] | None, off: int) -> dict[int, list[str]]:
+    """What each header cell may be read as: the cell alone, then with its group cell above
+    (a two-row header), or the upper cell where the lower one is blank (merged down)."""
+    out: dict[int, list[str]] = {}
+    group = None
+    width = max(len(cells), len(upper or []))
+    for i in range(width):
+        cell = cells[i] if i < len(cells) else None
+        up = upper[i] if upper is not None and i < len(upper) else None
+        group = up or group
+        if cell:
+            out[i + off] = [cell] + ([f"{group}{cell}"] if upper is not None and group else [])
+        elif up:
+            out[i + off] = [up]
+    return out
+
+
+def detect_layout(policy: Policy, peek: Peek, overrides: dict[str, str] | None = None) -> Layout | None:
+    """The header row is the one (or pair) of the first rows that names the most known fields
+    (by exact header or by its words); it must name at least two, one of them 姓名 or
+    身份证号码. The columns are then mapped by header and content together (see
+    :mod:`retiree_tools.validate.recognise`). None when no row qualifies."""
     rows = peek.rows
-    found = scan_header([cells for _, cells in rows], lambda t: match_header(policy, t), _is_roster_header,
+    found = scan_header([cells for _, cells in rows], lambda t: header_field(policy, t), _is_roster_header,
                         best=True, two_row=True, numbers=[n for n, _ in rows])
     if found is None:
         return None
@@ -80,15 +102,20 @@ def detect_layout(policy: Policy, peek: Peek) -> Layout | None:
     first_header_row = rows[found.index - found.rows + 1][0]
     titles = [" ".join(c for c in r[1] if c) for r in rows if r[0] < first_header_row]
     width = max((len(r[1]) for r in rows), default=0)
+    texts = {i + off: t for i, t in found.texts.items()}
+    candidates = _header_texts(rows[found.index][1], rows[found.index - 1][1] if found.rows == 2 else None, off)
+    body = [cells for _, cells in rows[found.index + 1:]]
+    columns, duplicates, reports = recognise(policy, texts, body, off, overrides, candidates)
     return Layout(
         header_row=header_row,
         first_data_row=header_row + 1,
         header_rows=found.rows,
-        columns={k: i + off for k, i in found.columns.items()},
-        headers={i + off: t for i, t in found.texts.items()},
-        duplicates=[(i + off, t, first + off) for i, t, first in found.duplicates],
+        columns=columns,
+        headers=texts,
+        duplicates=duplicates,
         title_lines=[t for t in titles if t],
         width=width + off,
+        recognised=reports,
     )
 
 

@@ -35,6 +35,27 @@ class Options:
     lang: str = "zh"
     today: date | None = None
     prefetch: Prefetch | None = None  # a head start on the first workbook (io.prefetch)
+    columns: dict[str, str] | None = None  # header as written → field key ("" ignores the column)
+
+
+def parse_columns(spec: str | dict[str, str] | None, policy: Policy) -> dict[str, str] | None:
+    """``"表头=字段,表头2=字段2"`` (``--columns``) → {header: field key}; a field is named by its
+    key or canonical header, and "" / "-" / "无" ignores the column. Unknown fields: usage error."""
+    from retiree_tools.validate.recognise import override_field
+
+    if spec is None:
+        return None
+    pairs = spec.items() if isinstance(spec, dict) else (p.split("=", 1) for p in spec.replace("，", ",").split(",") if p.strip())
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if len(pair) != 2 or not pair[0].strip():
+            raise InputError("usage", reason="error.columns_form", value=str(spec))
+        header, wanted = pair
+        field = override_field(policy, wanted)
+        if field is None:
+            raise InputError("usage", reason="error.columns_field", field=wanted, allowed=", ".join(policy.fields))
+        out[header.strip()] = field
+    return out
 
 
 def input_finding(exc: InputError, lang: str) -> Finding:
@@ -51,7 +72,7 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
     lang = opts.lang
     try:
         src = open_source(path, opts.prefetch)
-        sheet, peek, layout = choose_sheet(src, policy, opts.sheet)
+        sheet, peek, layout = choose_sheet(src, policy, opts.sheet, opts.columns)
     except InputError as exc:
         findings.append(input_finding(exc, lang))
         yield report, None
@@ -66,6 +87,7 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
         yield report, None
         return
     report.header_row = layout.header_row
+    report.columns = [r.to_dict() for r in layout.recognised]
     header_findings, unreadable = column_findings(layout, policy, lang)
     findings.extend(header_findings)
     if unreadable:
@@ -143,6 +165,10 @@ def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | No
         refuse_inputs([annotate], [*given, *files])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
     opts = options or Options()
+    if opts.columns is not None:
+        from dataclasses import replace
+
+        opts = replace(opts, columns=parse_columns(opts.columns, pol))
     report = Report()
     for _ in iter_people(files, pol, opts, on_file=report.files.append, objects=False):
         pass

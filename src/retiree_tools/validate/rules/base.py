@@ -37,6 +37,8 @@ class FileContext:
     enterprise: str | None
     credit_code: str | None
     lang: str = "zh"
+    group: tuple[int, str] | None = None  # the last group row naming a category: (its row, the category)
+    numeric_ids_noted: bool = False  # id-column-numeric said once per file
 
 
 class Emitter:
@@ -85,6 +87,28 @@ def map_codes(s: pd.Series, fn, missing=None) -> tuple[np.ndarray, np.ndarray, n
     values_u = np.empty(len(mapped) + 1, dtype=object)  # the last slot is what index -1 takes
     values_u[:] = [missing if m is None else m for m in mapped] + [missing]
     return values_u[idx], idx >= 0, hit_u[idx]
+
+
+def map_interpreted(s: pd.Series, fn, missing=None):
+    """:func:`map_codes` for ``fn(text) -> (value, how)``: also returns, for each distinct text
+    that was interpreted (``how`` not ``exact``), (position of its first row, text, value)."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arrow_of(s))
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    texts = enc.dictionary.to_pylist()
+    results = [fn(u) for u in texts]
+    mapped = [r[0] for r in results]
+    hit_u = np.array([m is not None for m in mapped] + [False], dtype=bool)
+    values_u = np.empty(len(mapped) + 1, dtype=object)
+    values_u[:] = [missing if m is None else m for m in mapped] + [missing]
+    unusual = [k for k, (value, how) in enumerate(results) if value is not None and how != "exact"]
+    firsts = []
+    if unusual:
+        order = np.argsort(idx, kind="stable")
+        starts = np.searchsorted(idx[order], unusual)
+        firsts = [(int(order[st]), texts[k], mapped[k]) for k, st in zip(unusual, starts, strict=True)]
+    return values_u[idx], idx >= 0, hit_u[idx], sorted(firsts)
 
 
 def map_unique(s: pd.Series, fn) -> pd.Series:

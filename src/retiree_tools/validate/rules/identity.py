@@ -10,6 +10,7 @@ import pandas as pd
 
 from retiree_tools.domain import idcard
 from retiree_tools.domain.numbers import float_like_digits
+from retiree_tools.findings.model import column_letter, make_finding
 from retiree_tools.validate.rules.base import (
     CallState,
     Emitter,
@@ -19,7 +20,9 @@ from retiree_tools.validate.rules.base import (
 )
 from retiree_tools.validate.rules.duplicates import check_duplicates
 
-EMITS = ("id-format", "id-checksum", "id-birthdate", "id-precision-lost", "id-legacy", "id-area-unknown")
+EMITS = ("id-format", "id-checksum", "id-birthdate", "id-precision-lost", "id-legacy", "id-area-unknown",
+         "id-column-numeric")
+NUMERIC_COLUMN_SHARE = 0.5  # a column with this share of IDs stored as numbers gets one file-level note
 
 
 @dataclass
@@ -39,6 +42,8 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
 
     m = len(frame)
     ids_pa = pc.utf8_upper(pc.replace_substring_regex(arrow_of(frame["id_number"]), "[ -]", ""))
+    # a 15-digit legacy number stored as a number comes back as 321011401218123.0: exact (15 digits fit)
+    ids_pa = pc.replace_substring_regex(ids_pa, r"^(\d{15})\.0$", r"\1")
     arr = np.array(ids_pa.to_pylist(), dtype=object)
     present = ids_pa.is_valid().to_numpy(zero_copy_only=False)
     is18 = matches_mask(ids_pa, r"^\d{17}[\dX]$")
@@ -64,29 +69,42 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
     birth_ok[idx] = birth_valid
     suspect = np.flatnonzero(checksum_bad)
     floaty[suspect] = [idcard.looks_like_float(arr[p]) for p in suspect]
-    lost = checksum_bad & floaty
-    em.emit("id-precision-lost", "id_number", np.flatnonzero(lost), arr[lost])
+    # a birth date the rounding broke: the number was cut, the date is no typing error
+    bad_birth = is18 & ~birth_ok & ~checksum_bad
+    suspect = np.flatnonzero(bad_birth & ~floaty)
+    floaty[suspect] = [idcard.looks_like_float(arr[p]) for p in suspect]
+    lost = (checksum_bad | bad_birth) & floaty
+    _precision_lost(em, np.flatnonzero(lost), arr)
     only_bad = checksum_bad & ~floaty
     exp_map = dict(zip(idx.tolist(), expected.tolist(), strict=True))
     em.emit("id-checksum", "id_number", np.flatnonzero(only_bad), arr[only_bad],
             expected=[exp_map[i] for i in np.flatnonzero(only_bad)])
     fmt_bad = present & ~is18 & ~is15
     lost_fmt = fmt_bad & floaty
-    em.emit("id-precision-lost", "id_number", np.flatnonzero(lost_fmt), arr[lost_fmt])
+    _precision_lost(em, np.flatnonzero(lost_fmt), arr)
     em.emit("id-format", "id_number", np.flatnonzero(fmt_bad & ~floaty), arr[fmt_bad & ~floaty],
             length=[len(arr[p]) for p in np.flatnonzero(fmt_bad & ~floaty)])
-    bad_birth = is18 & ~birth_ok & ~checksum_bad
+    bad_birth &= ~floaty
     em.emit("id-birthdate", "id_number", np.flatnonzero(bad_birth), arr[bad_birth],
             birth=[arr[p][6:14] for p in np.flatnonzero(bad_birth)])
     ok = is18 & ~checksum_bad & birth_ok
+    also = np.zeros(0, np.int64)
     if (lost | lost_fmt).any():
         # the column holds numbers Excel kept to 15 digits: one of eleven such numbers still has
         # a fitting check character, so in this column a valid-looking ID that is exactly such a
         # number is as lost as the others (a real text ID is one in about a thousand)
+        # (its binary digits only: a valid text ID ending in 000 is not evidence of a float)
         suspect = np.flatnonzero(ok & float_like_digits(ids_pa))
-        also = suspect[[idcard.looks_like_float(arr[p]) for p in suspect]] if len(suspect) else suspect
-        em.emit("id-precision-lost", "id_number", also, arr[also])
+        also = suspect[[idcard.looks_like_float(arr[p], shown_form=False) for p in suspect]] if len(suspect) else suspect
+        _precision_lost(em, also, arr)
         ok[also] = False
+    numeric = int((lost | lost_fmt).sum()) + len(also)
+    if numeric and numeric >= NUMERIC_COLUMN_SHARE * int(present.sum()) and not ctx.numeric_ids_noted:
+        ctx.numeric_ids_noted = True
+        em.findings.append(make_finding("id-column-numeric", ctx.lang, row=ctx.layout.header_row,
+                                        column=column_letter(ctx.layout.columns["id_number"]),
+                                        header=ctx.layout.headers.get(ctx.layout.columns["id_number"]),
+                                        field="id_number", count=numeric, total=int(present.sum())))
     # unknown area codes: a warning, checked once per distinct code
     if em.policy.thresholds.warn_unknown_area_code and ok.any():
         # once per distinct area code (an upgraded 15-digit ID keeps its first six characters)
@@ -96,6 +114,10 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
         em.emit("id-area-unknown", "id_number", pos, arr[pos], area=[arr[p][:6] for p in pos])
     check_duplicates(em, state, ctx, arr, ok)
     return pd.Series(arr, index=frame.index, dtype=object), ok, parts
+
+
+def _precision_lost(em: Emitter, pos: np.ndarray, arr: np.ndarray) -> None:
+    em.emit("id-precision-lost", "id_number", pos, arr[pos], shown=[idcard.shown_by_excel(arr[p]) for p in pos])
 
 
 def _codes18(ids_pa, arr: np.ndarray, idx: np.ndarray, upgraded: np.ndarray) -> np.ndarray:
