@@ -233,19 +233,20 @@ def test_number_typed_id_with_fitting_check_character_is_caught_in_a_numeric_col
 
 def test_what_excel_shows_is_in_the_message_and_valid_ids_ending_in_zeros_pass(tmp_path):
     """A cut ID reads back as the float's binary digits (321002195503150016); the message shows
-    the 15 digits Excel shows (…150000). A valid text ID that ends in 000 is no float, even in
-    a column of cut ones; a 15-digit legacy number stored as a number (…123.0) is exact."""
+    the 15 digits Excel shows (…150000). A valid text ID that ends in 000 passes in a column of
+    text IDs; a 15-digit legacy number stored as a number (…123.0) is exact."""
     valid000 = "321002196012102000"  # checksum-valid, ends in 000
-    rows = [person(1, 身份证号码=3.2100219550315e17), person(2, 身份证号码=valid000, 出生年月="1960.12",
-                                                     性别="女", 退休时间="2010.12"),
-            person(3, 身份证号码=321002550315003.0)]
+    woman = {"出生年月": "1960.12", "性别": "女", "退休时间": "2010.12"}
+    rows = [person(1, 身份证号码=3.2100219550315e17), person(2, 身份证号码=321002550315003.0)]
     path = write_openpyxl(tmp_path / "mixed.xlsx", rows, id_as_text=False)
     fr = validate_paths([path], POLICY, Options(today=TODAY)).files[0]
     lost = [f for f in fr.findings if f.code == "id-precision-lost"]
     assert [f.row for f in lost] == [4]
     assert lost[0].params["shown"] == "321002195503150000" and "321002195503150000" in lost[0].message
-    assert not [f for f in fr.findings if f.row == 5 and f.field == "id_number"]
-    assert [f.code for f in fr.findings if f.row == 6 and f.field == "id_number"] == ["id-legacy"]
+    assert [f.code for f in fr.findings if f.row == 5 and f.field == "id_number"] == ["id-legacy"]
+    text = write_openpyxl(tmp_path / "text.xlsx", [person(1), person(2, 身份证号码=valid000, **woman)])
+    fr = validate_paths([text], POLICY, Options(today=TODAY)).files[0]
+    assert not [f for f in fr.findings if f.field == "id_number"]
 
 
 def test_threaded_checks_give_what_the_plain_path_gives(tmp_path, monkeypatch):

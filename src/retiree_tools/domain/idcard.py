@@ -80,13 +80,13 @@ def upgrade_15(id15: str) -> str:
     return body + check_char(body)
 
 
-def looks_like_float(value: str, shown_form: bool = True) -> bool:
+def looks_like_float(value: str) -> bool:
     """True when an ID/account text is what Excel makes of a number: scientific notation, a
     trailing ``.0``, or an integer that is exactly a float with at most 15 significant digits
     (Excel keeps 15) — its binary digits, e.g. ``321002196005009984`` read back from
-    3.2100219600501E+17, or (``shown_form``) the digits Excel shows, ``321002196005010000``.
-    A text ID ending in 000 looks like the shown form: callers pass ``shown_form=False``
-    where the number is otherwise a valid ID."""
+    3.2100219600501E+17, or the digits Excel shows, ``321002196005010000``. A text ID can end
+    in 000 too: the callers look for more evidence (a wrong check character, a column of such
+    numbers) before they call an ID cut."""
     if _SCI.match(value) or value.endswith(".0"):
         return True
     if not value.isdigit() or not 16 <= len(value) <= 320:  # a float has at most 309 integer digits
@@ -95,7 +95,7 @@ def looks_like_float(value: str, shown_form: bool = True) -> bool:
     f = float(n)
     if int(f) == n and float(f"{f:.15g}") == f:
         return True
-    return shown_form and value.endswith("000") and float(f"{f:.15g}") == float(value)
+    return value.endswith("000") and float(f"{f:.15g}") == float(value)
 
 
 def shown_by_excel(value: str) -> str:

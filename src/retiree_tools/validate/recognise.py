@@ -59,18 +59,23 @@ class _Lexicon:
     exclude: tuple[str, ...]
 
 
-def _lexicon(policy: Policy) -> dict[str, _Lexicon]:
+def _lexicon(policy: Policy) -> tuple[dict[str, _Lexicon], dict[str, tuple[str, ...]]]:
+    """Each field's words, and each core term → the fields it is a core term of (a header
+    is scored only against the fields whose core terms it holds)."""
     cached = policy.__dict__.get("_lexicon")
     if cached is None:
         noise = [header_key(w) for w in policy.layout.header_noise]
-        cached = {}
+        lex: dict[str, _Lexicon] = {}
+        by_core: dict[str, list[str]] = {}
         for key, spec in policy.fields.items():
             core = {header_key(t) for t in [spec.header, *spec.aliases, *spec.terms]} - {""}
             quals = {header_key(t) for t in spec.qualifiers} | set(noise)
-            cached[key] = _Lexicon(tuple(sorted(core, key=len, reverse=True)),
-                                   tuple(sorted((core | quals) - {""}, key=len, reverse=True)),
-                                   tuple(k for k in (header_key(t) for t in spec.exclude) if k))
-        policy.__dict__["_lexicon"] = cached
+            lex[key] = _Lexicon(tuple(sorted(core, key=len, reverse=True)),
+                                tuple(sorted((core | quals) - {""}, key=len, reverse=True)),
+                                tuple(k for k in (header_key(t) for t in spec.exclude) if k))
+            for c in core:
+                by_core.setdefault(c, []).append(key)
+        cached = policy.__dict__["_lexicon"] = (lex, {c: tuple(f) for c, f in by_core.items()})
     return cached
 
 
@@ -98,8 +103,12 @@ def header_candidates(policy: Policy, text: str | None) -> list[tuple[str, str, 
     if exact:
         return [(exact, EXACT, 1.0)]
     key = header_key(text)
-    out = [(f, LEXICON, c) for f, lex in _lexicon(policy).items() if (c := _coverage(key, lex)) >= policy.layout.min_coverage]
-    return sorted(out, key=lambda x: -x[2])
+    if not key or len(key) > 40:  # a title line or a value, not a header
+        return []
+    lex, by_core = _lexicon(policy)
+    fields = {f for core, fs in by_core.items() if core in key for f in fs}
+    out = [(f, LEXICON, c) for f in fields if (c := _coverage(key, lex[f])) >= policy.layout.min_coverage]
+    return sorted(out, key=lambda x: (-x[2], x[0]))
 
 
 def _best_reading(policy: Policy, readings: list[str | None]) -> list[tuple[str, str, float]]:
@@ -119,6 +128,17 @@ def _best_reading(policy: Policy, readings: list[str | None]) -> list[tuple[str,
 def header_field(policy: Policy, text: str | None) -> str | None:
     """The field a header names by itself (exact, or by words when one field is clearly best):
     what the header-row scan counts."""
+    if not text:
+        return None
+    cache = policy.__dict__.setdefault("_header_field", {})
+    if text not in cache:
+        if len(cache) > 20_000:
+            cache.clear()
+        cache[text] = _header_field(policy, text)
+    return cache[text]
+
+
+def _header_field(policy: Policy, text: str) -> str | None:
     cands = header_candidates(policy, text)
     if not cands:
         return None

@@ -18,9 +18,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from retiree_tools.domain.text import clean_value, header_key
+from retiree_tools.domain.text import clean_value, header_key, header_key_loose
 from retiree_tools.policy.model import Policy
-from retiree_tools.validate.recognise import header_field
 
 EMITS = ("row-not-person", "category-from-group")
 
@@ -82,7 +81,8 @@ def roles(frame: pd.DataFrame, policy: Policy, headers: dict[str, str], nonblank
         if not texts:
             continue
         same = sum(1 for c, v in cells if header_keys.get(c) and header_key(v) == header_keys[c])
-        named = sum(1 for v in texts if header_field(policy, v) is not None)
+        index = policy.header_index
+        named = sum(1 for v in texts if index.get(header_key_loose(v)) or index.get(header_key(v)))
         if same >= max(2, len(cells) // 2) or (len(texts) >= 4 and named >= 0.6 * len(texts)):
             out[pos] = HEADER
         elif _numbers_row(texts):

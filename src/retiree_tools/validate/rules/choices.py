@@ -32,8 +32,10 @@ def check_choices(em: Emitter, frame: pd.DataFrame, policy: Policy) -> None:
             bad = np.flatnonzero(present & ~hit)
             allowed = policy.choices_of(key) or []
             values = s.iloc[bad].tolist()
+            close = {v: _closest(v, allowed) for v in set(values)}  # once per distinct value
+            hints = {v: tr("validate.suggest", lang, values="、".join(c)) if c else "" for v, c in close.items()}
             em.emit("invalid-choice", key, bad, values, allowed="、".join(allowed),
-                    suggest=[_closest(v, allowed) for v in values], hint=[_hint(v, allowed, lang) for v in values])
+                    suggest=[close[v] for v in values], hint=[hints[v] for v in values])
             frame[key] = pd.Series(mapped, index=frame.index, dtype=object)
             _report_interpreted(em, key, unusual)
         elif spec.kind in ("yesno", "document"):
@@ -54,11 +56,6 @@ def _closest(value: str, allowed: list[str]) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.3)
-
-
-def _hint(value: str, allowed: list[str], lang: str) -> str:
-    close = _closest(value, allowed)
-    return tr("validate.suggest", lang, values="、".join(close)) if close else ""
 
 
 def _report_interpreted(em: Emitter, key: str, unusual: list[tuple[int, str, object]]) -> None:

@@ -93,9 +93,9 @@ def check_ids(em: Emitter, frame: pd.DataFrame, state: CallState, ctx: FileConte
         # the column holds numbers Excel kept to 15 digits: one of eleven such numbers still has
         # a fitting check character, so in this column a valid-looking ID that is exactly such a
         # number is as lost as the others (a real text ID is one in about a thousand)
-        # (its binary digits only: a valid text ID ending in 000 is not evidence of a float)
+        # (the evidence is the column's: alone, a valid ID that ends in 000 is an ID that ends in 000)
         suspect = np.flatnonzero(ok & float_like_digits(ids_pa))
-        also = suspect[[idcard.looks_like_float(arr[p], shown_form=False) for p in suspect]] if len(suspect) else suspect
+        also = suspect[[idcard.looks_like_float(arr[p]) for p in suspect]] if len(suspect) else suspect
         _precision_lost(em, also, arr)
         ok[also] = False
     numeric = int((lost | lost_fmt).sum()) + len(also)
