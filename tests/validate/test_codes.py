@@ -137,6 +137,17 @@ def _renamed(old: str, new: str, **over) -> Callable[[Path], list[Seen]]:
     return run
 
 
+def _instructions_first(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["身份证号码一列请设为文本格式，不要输入空格或者其他字符。"])
+    ws = wb.create_sheet("名单")
+    for line in [[TITLE], [FILLER], HEADERS, person(1)]:
+        ws.append(line)
+    wb.save(path)
+    return path
+
+
 def _header_not_found(d: Path) -> list[Seen]:
     return _findings(_sheet(d / "in.xlsx", [[TITLE], ["甲", "乙", "丙"], ["1", "2", "3"]]))
 
@@ -217,6 +228,8 @@ CASES: dict[str, Case] = {
                                 lambda d: _findings(_table(d / "in.xlsx", HEADERS, [
                                     person(1), ["（二）离休人员"], person(2, 人员类别=None)])),
                                 FIRST + 1, None, also=frozenset({"row-not-person", "not-transferable"})),
+    "sheet-skipped": Case("a 填表说明 sheet of sentences before the roster sheet",
+                          lambda d: _findings(_instructions_first(d / "in.xlsx"))),
     "header-not-found": Case("a title and rows 甲/乙/丙, 1/2/3: no row names a field", _header_not_found),
     "missing-column": Case("the factory's workbook without its 姓名 column", _without("姓名"), HEADER_ROW),
     "duplicate-column": Case("a second ID column 公民身份号码 (an alias of 身份证号码) after the others",

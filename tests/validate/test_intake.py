@@ -205,3 +205,63 @@ def test_messy_non_people_rows_are_not_people(messy):
                      and f.severity != "info"]
         assert as_people == [], (mf.path.name, [(f.row, f.code) for f in as_people][:5])
 
+
+
+# ---------------------------------------------------------------------------------------------
+# every roster sheet; text as exports write it
+# ---------------------------------------------------------------------------------------------
+
+def _two_rosters(path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "填表说明"
+    ws.append(["1. 身份证号码请设为文本格式，不要输入空格或其他字符。"])
+    ws.append(["2. 人员类别按政策文件填写，离休人员单列。"])
+    for name, enterprise, ids in (("一厂", "扬州市红旗机械厂", range(1, 6)), ("二厂", "扬州市光明纺织厂", range(6, 9))):
+        sheet = wb.create_sheet(name)
+        sheet.append([TITLE])
+        sheet.append([f"填报单位：{enterprise}（盖章）"])
+        sheet.append(HEADERS)
+        for i in ids:
+            sheet.append(person(i))
+    wb.create_sheet("Sheet3")
+    wb.save(path)
+    return path
+
+
+def test_every_roster_sheet_is_read_as_its_own_batch(tmp_path):
+    path = _two_rosters(tmp_path / "two.xlsx")
+    report = validate_paths([path], options=Options())
+    assert [(fr.sheet, fr.enterprise, fr.people) for fr in report.files] == [
+        ("一厂", "扬州市红旗机械厂", 5), ("二厂", "扬州市光明纺织厂", 3)]
+    skipped = [f for fr in report.files for f in fr.findings if f.code == "sheet-skipped"]
+    assert [f.params["sheet"] for f in skipped] == ["填表说明"]  # the empty Sheet3 is not worth a note
+    only = validate_paths([path], options=Options(sheet="二厂"))
+    assert [(fr.sheet, fr.people) for fr in only.files] == [("二厂", 3)]
+    out = tmp_path / "two.annotated.xlsx"
+    validate_paths([path], annotate=out)
+    import openpyxl
+
+    assert openpyxl.load_workbook(out).sheetnames[:4] == ["问题清单", "填表说明", "一厂", "二厂"]
+
+
+def test_every_roster_sheet_is_assigned(tmp_path, samples):
+    from retiree_tools import assign_paths
+
+    path = _two_rosters(tmp_path / "two.xlsx")
+    result = assign_paths([path], samples / "catalog.csv", output=tmp_path / "assigned.csv")
+    assert sum(result.by_status.values()) == 8
+    assert {fr.enterprise for fr in result.files} == {"扬州市红旗机械厂", "扬州市光明纺织厂"}
+
+
+def test_text_as_exports_write_it(tmp_path):
+    """A CSV export keeps the apostrophe of a text-forced cell ('321002…): a marker, not part of
+    the ID. A date typed as 55.03 (1955-03 as a number) is no Excel serial: it is reported."""
+    from support.factory import write_csv
+
+    ident = person(1)[HEADERS.index("身份证号码")]
+    path = write_csv(tmp_path / "export.csv", [person(1, 身份证号码="'" + ident), person(2, 出生年月="55.03")], "utf-8")
+    fr = validate_paths([path], options=Options()).files[0]
+    assert [(f.code, f.row) for f in fr.findings if f.severity == "error"] == [("date-invalid", 5)]

@@ -28,6 +28,7 @@ _PATTERNS = [
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YYYYMM = re.compile(r"^(\d{4})(\d{2})$")
 _SERIAL = re.compile(r"^\d{1,5}(\.\d+)?$")
+_MIN_SERIAL = 3654  # 1910-01-01
 
 INVALID = (0, 0, 0)
 
@@ -49,7 +50,9 @@ def parse_one(text: str) -> tuple[int, int, int]:
         return _checked(int(m.group(1)), int(m.group(2)), 0)
     if _SERIAL.match(t):
         serial = float(t)
-        if 1 <= serial < 80000 and not (1800 <= serial <= 2200 and "." not in t):
+        # an Excel serial before 1910 (3654) is no date of a retiree's life: 56.11 is 1956-11 typed
+        # as a number, not day 56 of 1900 — left unread (date-invalid), never guessed
+        if _MIN_SERIAL <= serial < 80000 and not (1800 <= serial <= 2200 and "." not in t):
             d = _EXCEL_EPOCH + timedelta(days=int(serial))
             return (d.year, d.month, d.day)
     return INVALID

@@ -27,6 +27,7 @@ CODES: dict[str, Code] = {
     "file-hostile": Code("error", fatal=True),
     "sheet-not-found": Code("error", fatal=True),
     "header-not-found": Code("error"),
+    "sheet-skipped": Code("info"),
     "missing-column": Code("error"),
     "duplicate-column": Code("warning"),
     "column-guessed": Code("warning"),

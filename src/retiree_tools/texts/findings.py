@@ -22,6 +22,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "finding.sheet-not-found.title": ('找不到工作表', 'Sheet not found'),
     "finding.sheet-not-found": ('找不到工作表“{sheet}”；现有工作表：{available}',
                       "no sheet named '{sheet}'; sheets: {available}"),
+    "finding.sheet-skipped.title": ('工作表未读取', 'Sheet not read'),
+    "finding.sheet-skipped": ('工作表“{sheet}”{why}，未作为名单读取', "sheet '{sheet}' {why}: not read as a roster"),
     "finding.header-not-found.title": ('找不到表头', 'Header not found'),
     "finding.header-not-found": ('前 {rows} 行中找不到包含“姓名”“身份证号码”等列名的表头行',
                       'no header row with columns such as 姓名 / 身份证号码 in the first {rows} rows'),

@@ -55,6 +55,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validate.role.header": ("重复的表头行", "the header repeated"),
     "validate.role.numbers": ("栏次（列序号）行", "a row of column numbers"),
     "validate.role.end": ("结束标记行", "an end marker"),
+    "validate.sheet.instructions": ("是填表说明", "holds instructions"),
+    "validate.sheet.no_roster": ("中没有名单表头", "has no roster header"),
     "validate.suggest": ("（是否为：{values}？）", " (did you mean: {values}?)"),
     "validate.yes": ("是", "yes"),
     "validate.no": ("否", "no"),

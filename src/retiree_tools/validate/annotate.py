@@ -51,44 +51,52 @@ def _load_workbook(path: Path):
     return wb
 
 
-def write_annotated(report: FileReport, out: str | Path, lang: str = "zh", show_pii: bool = True) -> Path:
-    """Write the annotated copy of ``report.path`` to ``out`` (xlsx). Personal data is kept
-    (the enterprise fixes its own file); the file is created owner-only."""
+def write_annotated(report: FileReport | list[FileReport], out: str | Path, lang: str = "zh", show_pii: bool = True) -> Path:
+    """Write the annotated copy of a workbook to ``out`` (xlsx): ``report`` is its report, or
+    the reports of its roster sheets (one per sheet). Personal data is kept (the enterprise
+    fixes its own file); the file is created owner-only."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = _load_workbook(Path(report.path))
-    sheet = report.sheet if report.sheet in wb.sheetnames else wb.sheetnames[0]
-    ws = wb[sheet]
-    by_cell: dict[tuple[int, str], list] = {}
-    for f in report.sorted_findings():
-        if f.row is not None and f.column is not None:
-            by_cell.setdefault((f.row, f.column), []).append(f)
-    for (row, col), items in by_cell.items():
-        cell = ws[f"{col}{row}"]
-        worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
-        cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
-        text = "\n".join(f"[{f.code}] {f.message}" for f in items)
-        cell.comment = Comment(text[:30000], "retiree-tools", width=320, height=max(80, 40 * len(items)))
+    reports = report if isinstance(report, list) else [report]
+    wb = _load_workbook(Path(reports[0].path))
+    for rep in reports:
+        sheet = rep.sheet if rep.sheet in wb.sheetnames else wb.sheetnames[0]
+        ws = wb[sheet]
+        by_cell: dict[tuple[int, str], list] = {}
+        for f in rep.sorted_findings():
+            if f.row is not None and f.column is not None:
+                by_cell.setdefault((f.row, f.column), []).append(f)
+        for (row, col), items in by_cell.items():
+            cell = ws[f"{col}{row}"]
+            worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+            cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
+            text = "\n".join(f"[{f.code}] {f.message}" for f in items)
+            cell.comment = Comment(text[:30000], "retiree-tools", width=320, height=max(80, 40 * len(items)))
     name = tr("validate.annotate.sheet", lang)
     if name in wb.sheetnames:
         del wb[name]
     out_ws = wb.create_sheet(name, 0)
     heads = ["row", "column", "header", "severity", "code", "value", "message"]
-    out_ws.append([tr(f"validate.{h}", lang) for h in heads] + [tr("validate.annotate.kind", lang)])
-    for f in report.sorted_findings():
+    several = len(reports) > 1
+    out_ws.append(([tr("validate.sheet", lang)] if several else []) + [tr(f"validate.{h}", lang) for h in heads]
+                  + [tr("validate.annotate.kind", lang)])
+    for rep, f in [(r, f) for r in reports for f in r.sorted_findings()]:
         d = f.to_dict(show_pii=show_pii)
-        out_ws.append([escape_formula(v) for v in [d["row"], d["column"], d["header"], tr(f"validate.{d['severity']}", lang), d["code"],
-                                                   d["value"], d["message"], title(d["code"], lang)]])
+        out_ws.append([escape_formula(v) for v in ([rep.sheet] if several else []) + [
+            d["row"], d["column"], d["header"], tr(f"validate.{d['severity']}", lang), d["code"], d["value"], d["message"],
+            title(d["code"], lang)]])
     for c in out_ws[1]:
         c.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", [6, 6, 18, 8, 20, 24, 70, 20], strict=True):
-        out_ws.column_dimensions[letter].width = width
-    for row in out_ws.iter_rows(min_row=2, min_col=7, max_col=7):
+    widths = ([14] if several else []) + [6, 6, 18, 8, 20, 24, 70, 20]
+    for j, width in enumerate(widths):
+        out_ws.column_dimensions[column_letter(j)].width = width
+    message_col = 8 if several else 7
+    for row in out_ws.iter_rows(min_row=2, min_col=message_col, max_col=message_col):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
     out_ws.freeze_panes = "A2"
-    out_ws.auto_filter.ref = f"A1:H{max(out_ws.max_row, 1)}"
+    out_ws.auto_filter.ref = f"A1:{column_letter(len(widths) - 1)}{max(out_ws.max_row, 1)}"
     wb.active = 0
     return save_openpyxl(wb, out)
 

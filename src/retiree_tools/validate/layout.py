@@ -28,7 +28,8 @@ class Layout:
     recognised: list[ColumnReport] = field(default_factory=list)  # how each column was read
 
 
-EMITS = ("sheet-not-found", "header-not-found")
+EMITS = ("sheet-not-found", "header-not-found", "sheet-skipped")
+_INSTRUCTIONS = re.compile(r"(说明|须知|注意事项|填表要求|填报要求|指南|目录|封面|README|readme|说　明)")
 
 
 def choose_sheet(src: Source, policy: Policy, wanted: str | None,
@@ -56,6 +57,34 @@ def choose_sheet(src: Source, policy: Policy, wanted: str | None,
     if best is None:
         raise InputError("file-empty", str(src.path))
     return best[1], best[2], best[3]
+
+
+def roster_sheets(src: Source, policy: Policy, wanted: str | None, overrides: dict[str, str] | None = None
+                  ) -> tuple[list[tuple[str | None, Peek, Layout | None]], list[tuple[str, str]]]:
+    """Every sheet to read as a roster, each its own batch: ``wanted`` alone when given; else
+    every sheet whose header names the policy's ``[layout] roster_min_fields`` fields (the best
+    sheet when none does). Also (sheet, why) of the sheets that hold something but are not
+    read: instructions (填表说明 …) and sheets without a roster header."""
+    if src.kind == "csv" or wanted is not None or len(src.sheets) <= 1:
+        return [choose_sheet(src, policy, wanted, overrides)], []
+    seen = []
+    for name in src.sheets:
+        peek = src.peek(name)
+        seen.append((name, peek, detect_layout(policy, peek, overrides)))
+    rosters = [t for t in seen if t[2] is not None and len(t[2].columns) >= policy.layout.roster_min_fields]
+    if not rosters:
+        best = max(seen, key=lambda t: len(t[2].columns) if t[2] else -1)
+        rosters = [best]
+    chosen = {t[0] for t in rosters}
+    skipped = [(name, "instructions" if _INSTRUCTIONS.search(name) or _looks_like_text(peek) else "no_roster")
+               for name, peek, _ in seen if name not in chosen and peek.rows]
+    return rosters, skipped
+
+
+def _looks_like_text(peek: Peek) -> bool:
+    """A sheet of sentences (instructions): few columns, long texts."""
+    cells = [c for _, r in peek.rows for c in r if isinstance(c, str) and c.strip()]
+    return bool(cells) and sum(len(c) > 15 for c in cells) >= 0.5 * len(cells)
 
 
 def match_header(policy: Policy, text: str | None) -> str | None:

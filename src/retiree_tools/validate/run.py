@@ -21,8 +21,9 @@ from retiree_tools.io.paths import expand_paths
 from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.io.source import PEEK_ROWS, open_source
 from retiree_tools.policy.model import Policy
+from retiree_tools.texts import tr
 from retiree_tools.validate.chunk import CallState, FileContext, check_chunk
-from retiree_tools.validate.layout import choose_sheet, enterprise_from_titles
+from retiree_tools.validate.layout import enterprise_from_titles, roster_sheets
 from retiree_tools.validate.rules.columns import column_findings
 from retiree_tools.validate.rules.enterprise import enterprise_unknown, title_credit_code
 
@@ -66,17 +67,32 @@ def input_finding(exc: InputError, lang: str) -> Finding:
 
 def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: str,
             objects: bool = True) -> Iterator[tuple[FileReport, pd.DataFrame | None]]:
-    """Yield (report, frame) per chunk of one file; the last yield carries the final report."""
+    """Yield (report, frame) per chunk of each roster sheet of one file (one report per sheet);
+    each sheet's last yield carries its final report (frame None)."""
     report = FileReport(path=str(path))
-    findings: list[Finding] = report.findings
     lang = opts.lang
     try:
         src = open_source(path, opts.prefetch)
-        sheet, peek, layout = choose_sheet(src, policy, opts.sheet, opts.columns)
+        sheets, skipped = roster_sheets(src, policy, opts.sheet, opts.columns)
     except InputError as exc:
-        findings.append(input_finding(exc, lang))
+        report.findings.append(input_finding(exc, lang))
         yield report, None
         return
+    notes = [make_finding("sheet-skipped", lang, sheet=name, why=tr(f"validate.sheet.{why}", lang)) for name, why in skipped]
+    several = len(sheets) > 1
+    for k, (sheet, peek, layout) in enumerate(sheets):
+        if k:
+            report = FileReport(path=str(path))
+        report.findings.extend(notes if k == 0 else [])
+        sheet_label = f"{label}（{sheet}）" if several else label
+        yield from _sheet_people(src, sheet, peek, layout, report, policy, opts, state, sheet_label, objects)
+
+
+def _sheet_people(src, sheet, peek, layout, report: FileReport, policy: Policy, opts: Options, state: CallState,
+                  label: str, objects: bool) -> Iterator[tuple[FileReport, pd.DataFrame | None]]:
+    path = src.path
+    findings: list[Finding] = report.findings
+    lang = opts.lang
     report.sheet = sheet
     if not peek.rows:
         findings.append(make_finding("file-empty", lang))
@@ -133,12 +149,11 @@ def iter_people(paths: Iterable[str | Path], policy: Policy, opts: Options | Non
     files = expand_paths(paths)
     labels = _labels(files)
     for path, label in zip(files, labels, strict=True):
-        report = None
         for report, frame in _people(path, policy, opts, state, label, objects):
             if frame is not None:
                 yield report, frame
-        if on_file is not None and report is not None:
-            on_file(report)
+            elif on_file is not None:
+                on_file(report)  # a sheet's report is final
 
 
 def _labels(files: list[Path]) -> list[str]:
@@ -180,11 +195,15 @@ def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | No
 def _annotate(report: Report, target: Path, lang: str) -> None:
     from retiree_tools.validate.annotate import write_annotated
 
-    readable = [fr for fr in report.files if fr.header_row is not None]
-    if len(report.files) == 1:
-        outs = [(readable[0], target)] if readable else []
+    by_path: dict[str, list] = {}
+    for fr in report.files:  # one copy per workbook, however many roster sheets it has
+        by_path.setdefault(fr.path, [])
+        if fr.header_row is not None:
+            by_path[fr.path].append(fr)
+    if len(by_path) == 1:
+        outs = [(frs, target) for frs in by_path.values() if frs]
     else:
-        outs = [(fr, target / f"{Path(fr.path).stem}.annotated.xlsx") for fr in readable]
-    for fr, out in outs:
-        write_annotated(fr, out, lang)
+        outs = [(frs, target / f"{Path(path).stem}.annotated.xlsx") for path, frs in by_path.items() if frs]
+    for frs, out in outs:
+        write_annotated(frs, out, lang)
         report.annotated.append(str(out))

@@ -119,8 +119,15 @@ def map_unique(s: pd.Series, fn) -> pd.Series:
 
 
 def normalise_text(raw: pd.Series) -> pd.Series:
-    """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing."""
-    return pd.Series(pd.arrays.ArrowExtensionArray(normalise_arrow(text_arrow(raw))), index=raw.index)
+    """Fold width and spaces of each non-blank text (vectorised over Arrow); blanks → missing.
+    A leading apostrophe before a digit is the mark a text-forced cell carries into a CSV
+    export (``'321002…``), not part of the value: it is dropped."""
+    import pyarrow.compute as pc
+
+    arr = normalise_arrow(text_arrow(raw))
+    if pc.any(pc.starts_with(arr, "'")).as_py():
+        arr = pc.replace_substring_regex(arr, r"^'(\d)", r"\1")
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=raw.index)
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
