@@ -1,6 +1,6 @@
 """A real headless browser for tests: find Debian's chromium, print HTML to PDF, screenshot.
 
-`./run test` tries to install chromium (scripts/ensure-browser.sh); where it is still missing,
+`./run test` tries to install chromium (scripts/ensure-tools.sh); where it is still missing,
 tests that need it are skipped with a visible reason (pytest -ra prints it)."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ errors and the non-person rows recorded, for testing the intake recogniser and t
 
 :func:`build_messy` writes 13 files from seven writers (openpyxl, xlsxwriter, xlwt .xls, odfpy and
 pandas .ods, CSV in GBK / UTF-8-BOM, tab-separated UTF-16 as Excel's "Unicode 文本" export) and, when
-``soffice``/``libreoffice`` is on PATH, three LibreOffice conversions of them (see
-:func:`libreoffice_available`). Everything is deterministic (fixed seeds, no clock).
+``soffice``/``libreoffice`` is on PATH, five LibreOffice conversions of them (see
+:data:`LIBREOFFICE_CONVERSIONS` and :func:`libreoffice_available`). Everything is deterministic (fixed seeds, no clock).
 
 Each file has 20–60 people with valid 18-digit IDs (GB 11643 check character), birth dates
 matching the ID, Yangzhou addresses, retirement at the statutory age (men 60, women cadres 55, women
@@ -26,13 +26,17 @@ uses, so a test can tell "fails on a known wording" from "does not generalise".
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import csv
 import dataclasses
 import datetime as dt
 import io
+import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -352,8 +356,14 @@ SPECS = [
          dates=("cnday", "cnnp", "cnnp"), sheet="2025年移交"),
 ]
 
+#: (source stem, format) converted with ``soffice --headless --convert-to`` when LibreOffice is on PATH.
+#: Each keeps every row and column of its source; ``f07`` → xlsx also shows a number format changing
+#: (its date cells become serial numbers, see :func:`_lo_expectations`). The CSV sources are not
+#: converted: LibreOffice's CSV import (without filter options) guesses the encoding and turns IDs and
+#: phones into numbers, so the written rows would not be the ones recorded.
 LIBREOFFICE_CONVERSIONS = [("f05_xlwt_oldsystem", "xlsx"), ("f01_openpyxl_sections", "ods"),
-                           ("f03_xlsxwriter_numbers", "xls")]
+                           ("f03_xlsxwriter_numbers", "xls"), ("f07_pandas_ods", "xlsx"),
+                           ("f08_odfpy_merged", "xls")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -926,6 +936,15 @@ WRITERS = {"openpyxl": _write_openpyxl, "xlsxwriter": _write_xlsxwriter, "xlwt":
 # LibreOffice
 # ---------------------------------------------------------------------------------------------
 
+#: seconds one ``soffice --convert-to`` may take (a conversion takes about a second; the first start
+#: with a fresh profile a few)
+LO_TIMEOUT = 120
+
+
+class LibreOfficeError(RuntimeError):
+    """``soffice`` is on PATH but a conversion did not produce its file."""
+
+
 def libreoffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -935,20 +954,94 @@ def libreoffice_available() -> bool:
     return libreoffice_binary() is not None
 
 
-_LO_FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97", "ods": "ods"}
+LIBREOFFICE_MISSING = ("LibreOffice (soffice) not installed: the lo_* conversions are not in the messy suite "
+                       "(./run test installs libreoffice-calc-nogui with apt-get when root, unless "
+                       "RETIREE_TOOLS_NO_LIBREOFFICE=1)")
+
+_LO_FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97", "ods": "ods:calc8"}
 
 
-def _lo_convert(src: Path, fmt: str, dest: Path) -> Path:
+def _lo_convert(sources: list[Path], fmt: str, out_dir: Path, work: Path,
+                timeout: float = LO_TIMEOUT) -> dict[Path, Path]:
+    """Convert ``sources`` to ``fmt`` with one ``soffice --headless --convert-to`` run, using a
+    private profile under ``work`` (so parallel runs and a user's running LibreOffice do not clash);
+    returns {source: converted file in ``out_dir``, named ``lo_<stem>.<fmt>``}. Raises
+    :class:`LibreOfficeError` when soffice fails, hangs, or writes no file for a source — soffice
+    exits 0 even when it could not load one, so the output files are what is checked."""
     binary = libreoffice_binary()
-    assert binary
-    with tempfile.TemporaryDirectory(prefix="messy-lo-") as tmp:
-        profile = Path(tmp) / "profile"
-        out = Path(tmp) / "out"
-        subprocess.run([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", _LO_FILTERS[fmt], "--outdir", str(out), str(src)],
-                       check=True, timeout=300, capture_output=True)
-        shutil.move(str(out / f"{src.stem}.{fmt}"), dest)
-    return dest
+    if binary is None:
+        raise LibreOfficeError(LIBREOFFICE_MISSING)
+    profile = work / "profile"
+    out = work / f"out-{fmt}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+           "--norestore", "--nodefault", "--nolockcheck", "--convert-to", _LO_FILTERS[fmt], "--outdir", str(out),
+           *map(str, sources)]
+    what = f"soffice --convert-to {fmt} {' '.join(src.name for src in sources)}"
+    # its own session, so a timeout kills soffice.bin too, not only the oosplash/shell wrapper
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise LibreOfficeError(f"{what}: no result after {timeout:g}s") from None
+    said = (stdout + stderr).decode("utf-8", "replace").strip()
+    missing = [src.name for src in sources
+               if not (out / f"{src.stem}.{fmt}").is_file() or not (out / f"{src.stem}.{fmt}").stat().st_size]
+    if proc.returncode != 0 or missing:
+        raise LibreOfficeError(f"{what}: exit {proc.returncode}, nothing written for {', '.join(missing) or '-'}; "
+                               f"soffice said: {said[-500:] or '(nothing)'}")
+    done = {}
+    for src in sources:
+        done[src] = out_dir / f"lo_{src.stem}.{fmt}"
+        shutil.move(str(out / f"{src.stem}.{fmt}"), done[src])
+    return done
+
+
+def _excel_serial(d: dt.date) -> float:
+    return float((d - dt.date(1899, 12, 30)).days)
+
+
+def _lo_expectations(mf: MessyFile, src: MessyFile, fmt: str) -> MessyFile:
+    """What LibreOffice changes in a cell value, applied to the copied expectations. pandas' odf
+    writer gives its date cells (``office:value-type="date"``) no date style; LibreOffice keeps the
+    value but saves it to xlsx/xls with the General format, so every reader then sees the serial
+    number (1945-06-27 → 16615). Rows, columns, errors and non-person rows stay as they are."""
+    if src.writer == "pandas-odf" and fmt in ("xlsx", "xls"):
+        mf.cells = {r: [_excel_serial(v) if isinstance(v, dt.date) else v for v in values]
+                    for r, values in mf.cells.items()}
+        mf.error_details = [(r, code, fld, _excel_serial(v) if isinstance(v, dt.date) else v)
+                            for r, code, fld, v in mf.error_details]
+    return mf
+
+
+def add_libreoffice_conversions(files: list[MessyFile], out_dir: Path) -> list[MessyFile]:
+    """The :data:`LIBREOFFICE_CONVERSIONS` of ``files``, written into ``out_dir``. Each carries its
+    source's expectations (rows, errors, non-person rows, cells): LibreOffice keeps every row and
+    column where it is and the cell values as read (checked by :func:`verify`; see
+    ``test_libreoffice_files_are_in_the_suite``)."""
+    by_stem = {f.path.stem: f for f in files}
+    work = Path(tempfile.mkdtemp(prefix="messy-lo-"))
+    written: dict[tuple[str, str], Path] = {}
+    try:
+        for fmt in dict.fromkeys(fmt for _stem, fmt in LIBREOFFICE_CONVERSIONS):  # one soffice start per format
+            stems = [stem for stem, f in LIBREOFFICE_CONVERSIONS if f == fmt]
+            done = _lo_convert([by_stem[stem].path for stem in stems], fmt, out_dir, work)
+            written.update({(stem, fmt): done[by_stem[stem].path] for stem in stems})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    converted = []
+    for stem, fmt in LIBREOFFICE_CONVERSIONS:
+        src, dest = by_stem[stem], written[(stem, fmt)]
+        expect = {f.name: copy.deepcopy(getattr(src, f.name)) for f in dataclasses.fields(src)
+                  if f.name not in ("path", "writer", "source", "encoding", "delimiter")}
+        converted.append(_lo_expectations(
+            MessyFile(path=dest, writer=f"libreoffice-{fmt}", source=src.path.name, **expect), src, fmt))
+    return converted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -957,7 +1050,8 @@ def _lo_convert(src: Path, fmt: str, dest: Path) -> Path:
 
 def build_messy(out_dir: Path, libreoffice: bool = True) -> list[MessyFile]:
     """Write the messy files into ``out_dir``; LibreOffice conversions are added only when
-    :func:`libreoffice_available` (and ``libreoffice`` is true)."""
+    :func:`libreoffice_available` (and ``libreoffice`` is true). Raises :class:`LibreOfficeError`
+    when soffice is there but a conversion fails (the native files are written by then)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     taken: set = set()
@@ -969,12 +1063,7 @@ def build_messy(out_dir: Path, libreoffice: bool = True) -> list[MessyFile]:
         files.append(MessyFile(path=path, writer=spec.writer, sheet=spec.sheet, encoding=spec.encoding,
                                delimiter=spec.delimiter, **meta))
     if libreoffice and libreoffice_available():
-        by_stem = {f.path.stem: f for f in files}
-        for stem, fmt in LIBREOFFICE_CONVERSIONS:
-            src = by_stem[stem]
-            dest = out_dir / f"lo_{stem}.{fmt}"
-            _lo_convert(src.path, fmt, dest)
-            files.append(dataclasses.replace(src, path=dest, writer=f"libreoffice-{fmt}", source=src.path.name))
+        files.extend(add_libreoffice_conversions(files, out_dir))
     return files
 
 
@@ -1008,6 +1097,13 @@ def _as_text(v) -> str:
     return str(v)
 
 
+def _float_or_none(s: str) -> float | None:
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
 def verify(mf: MessyFile, engine: str | None = None) -> list[str]:
     """Problems found reading ``mf`` back (empty = every recorded row is where it is recorded)."""
     rows = read_back(mf, engine)
@@ -1027,7 +1123,7 @@ def verify(mf: MessyFile, engine: str | None = None) -> list[str]:
                 want = v.isoformat()
             if got == want:
                 continue
-            if isinstance(v, float) and got and float(got) == v:
+            if isinstance(v, float) and got and _float_or_none(got) == v:
                 continue
             if r in mf.header_rows and v is None:
                 continue
@@ -1037,6 +1133,8 @@ def verify(mf: MessyFile, engine: str | None = None) -> list[str]:
     id_col = mf.columns["id_number"] - 1
     for r, code, fld, value in mf.error_details:
         got = cell(r, mf.columns[fld] - 1)
+        if isinstance(value, float) and got and _float_or_none(got) == value:
+            continue
         if got != _as_text(value) and not (mf.path.suffix == ".csv" and got == str(value)):
             problems.append(f"error row {r} {code}: {fld} read {got!r}, wrote {value!r}")
     for r in mf.non_people_rows:
@@ -1075,7 +1173,7 @@ def main(argv: list[str]) -> int:
         for p in problems[:10]:
             print("    ", p)
     if not libreoffice_available():
-        print("LibreOffice (soffice/libreoffice) not on PATH: the lo_* conversions were not written")
+        print(LIBREOFFICE_MISSING)
     return 1 if bad else 0
 
 

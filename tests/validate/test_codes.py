@@ -129,6 +129,16 @@ def _hostile(d: Path) -> list[Seen]:
     return _findings(write_zip(d / "in.xlsx", xlsx_parts(sheet)))
 
 
+def _html_export(d: Path) -> list[Seen]:
+    """The factory's layout as a web export's HTML table (GBK) saved as in.xls."""
+    def tr(cells: list, tag: str = "td") -> str:
+        return "<tr>" + "".join(f"<{tag}>{'' if v is None else v}</{tag}>" for v in cells) + "</tr>\n"
+    rows = [f'<tr><td colspan="{len(HEADERS)}">{TITLE}</td></tr>\n', tr([FILLER]), tr(HEADERS, "th"), tr(person(1))]
+    path = d / "in.xls"
+    path.write_bytes(f'<html><head><meta charset="gbk"></head><body><table>{"".join(rows)}</table></body></html>'.encode("gbk"))
+    return _findings(path)
+
+
 def _renamed(old: str, new: str, **over) -> Callable[[Path], list[Seen]]:
     """The factory's workbook with the column ``old`` headed ``new`` instead."""
     def run(d: Path) -> list[Seen]:
@@ -212,6 +222,7 @@ CASES: dict[str, Case] = {
                            lambda d: _findings(bomb(d / "in.xlsx", 32 * MiB)), why="error.ratio"),
     "file-hostile": Case("the factory's rows as sheet XML that declares a DOCTYPE",
                          _hostile, why="error.dtd"),
+    "file-format-noted": Case("the factory's rows as an HTML table (a web export) saved as in.xls", _html_export),
     "sheet-not-found": Case("a clean workbook read with Options(sheet='nope')",
                             lambda d: _findings(write_openpyxl(d / "in.xlsx", [person(1)]), sheet="nope")),
     "column-guessed": Case("联系电话 headed 本人手机 (not an alias: read by the words 手机 + 本人)",

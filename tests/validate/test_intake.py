@@ -149,11 +149,19 @@ def test_no_footer_row_becomes_a_person(tmp_path, part):
 
 @pytest.fixture(scope="module")
 def messy(tmp_path_factory):
-    from support.messy import build_messy, libreoffice_available
+    """(files, LibreOffice state): the state is None when the lo_* conversions are in ``files``,
+    else why not (missing, or the error soffice gave; the native files are scored either way and
+    ``test_libreoffice_files_are_in_the_suite`` skips or fails with it)."""
+    from support.messy import LIBREOFFICE_MISSING, LibreOfficeError, build_messy
+    from support.messy import libreoffice_available as lo_available
 
     out = tmp_path_factory.mktemp("messy")
-    files = build_messy(out)
-    return files, libreoffice_available()
+    if not lo_available():
+        return build_messy(out, libreoffice=False), LIBREOFFICE_MISSING
+    try:
+        return build_messy(out), None
+    except LibreOfficeError as e:
+        return build_messy(out, libreoffice=False), f"LibreOffice is installed but a conversion failed: {e}"
 
 
 ERROR_CODES = {"id-checksum", "id-format", "id-birthdate", "gender-mismatch", "birthdate-mismatch", "date-invalid",
@@ -185,9 +193,7 @@ def _score(files) -> tuple[int, int, int, list[str]]:
 
 
 def test_messy_workbooks_recall_and_precision(messy):
-    files, lo = messy
-    if not lo:
-        print("LibreOffice (soffice) not installed: its conversions are not in the suite")
+    files, _lo = messy  # without LibreOffice: test_libreoffice_files_are_in_the_suite skips, saying so
     assert len(files) >= 12
     assert len({mf.writer for mf in files}) >= 6
     found, expected, false_alarms, notes = _score(files)
@@ -204,6 +210,30 @@ def test_messy_non_people_rows_are_not_people(messy):
         as_people = [f for f in fr.findings if f.row in mf.non_people_rows and f.code not in ("row-not-person",)
                      and f.severity != "info"]
         assert as_people == [], (mf.path.name, [(f.row, f.code) for f in as_people][:5])
+
+
+def test_libreoffice_files_are_in_the_suite(messy):
+    """Files re-saved by LibreOffice Calc (xlsx, xls, ods) are in the messy suite, every row where its
+    source has it (read back with both pandas engines), and scored like the others."""
+    from support.messy import LIBREOFFICE_MISSING, verify
+
+    files, lo = messy
+    if lo == LIBREOFFICE_MISSING:
+        pytest.skip(lo)
+    assert lo is None, lo
+    converted = [mf for mf in files if mf.writer.startswith("libreoffice-")]
+    assert {mf.path.suffix for mf in converted} >= {".xlsx", ".xls", ".ods"}, [mf.path.name for mf in converted]
+    sources = {mf.path.name for mf in files if not mf.writer.startswith("libreoffice-")}
+    for mf in converted:
+        assert mf.path.is_file() and mf.path.stat().st_size > 0, mf.path
+        assert mf.source in sources, mf.source
+        problems = [f"[{engine or 'default'}] {p}" for engine in (None, "calamine") for p in verify(mf, engine)]
+        assert problems == [], (mf.path.name, problems[:10])
+    found, expected, false_alarms, notes = _score(converted)
+    recall = found / expected
+    precision = found / (found + false_alarms) if found + false_alarms else 1.0
+    assert recall >= 0.99 and precision >= 0.99, (f"recall {recall:.1%}, precision {precision:.1%}", notes)
+    assert not [n for n in notes if "people read" in n], notes
 
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retiree_tools.assign.catalog import Catalog
+from retiree_tools.assign.catalog import Catalog, _norm
 from retiree_tools.assign.contract import DECISION_KEYS
 from retiree_tools.policy.model import Policy
 from retiree_tools.texts import tr
@@ -31,6 +31,7 @@ class UnitHit:
     unit: str | None = None
     term: str = ""
     candidates: list[str] = field(default_factory=list)
+    near: bool = False  # ambiguous: the address is given by a corner or a nearby place
 
 
 class Assigner:
@@ -40,7 +41,11 @@ class Assigner:
         self.catalog, self.policy, self.lang = catalog, policy, lang
         self._county_cache: dict[str, CountyHit] = {}
         self._unit_cache: dict[tuple[str, str], UnitHit] = {}
+        self._lines: dict[str, frozenset[str]] = {}
         self._city_words = [w for w in policy.assign.city_level_words if w]
+        # the policy's words by which an address gives a corner or a nearby place ([assign] near_words)
+        words = sorted({w for w in policy.assign.near_words if w}, key=len, reverse=True)
+        self._near_re = re.compile("|".join(map(re.escape, words))) if words else None
 
     # ---- county ----
     def county_of_key(self, key: str | None) -> CountyHit:
@@ -97,21 +102,77 @@ class Assigner:
         where = self.county_of_key(text)
         if where.kind == "county" and where.county != county:
             return UnitHit("elsewhere", term=where.term)
-        best: list[tuple[int, int, str, str]] = []  # (specificity, term length, code, term)
-        for _start, term in self.catalog.matches(text, is_key=True):
-            for spec, c in term.units_in.get(county, ()):
-                best.append((spec, len(term.text), c, term.text))
-        if not best:
+        matches = self.catalog.matches(text, is_key=True)
+        # the places of the text that name units of this county: (term, ((specificity, code), …))
+        places = [(term, units) for _start, term in matches if (units := term.units_in.get(county))]
+        if not places:
             if where.kind == "outside" and _ELSEWHERE_HINT.search(text):
                 return UnitHit("elsewhere")
             return UnitHit("county_only")
-        best.sort(key=lambda b: (-b[0], -b[1], b[2]))
-        top = [b for b in best if b[:2] == best[0][:2]]
-        codes = sorted({b[2] for b in top})
-        if len(codes) > 1:
-            # a community and its own street are not rivals; equal rivals are
-            return UnitHit("ambiguous", term=top[0][3], candidates=codes)
-        return UnitHit("unit", codes[0], best[0][3])
+        spec = {c: s for _term, units in places for s, c in units}
+        if len(spec) == 1:  # one unit, however often it is named: the usual address
+            return UnitHit("unit", next(iter(spec)), max((t.text for t, _u in places), key=len))
+        return self._resolve(text, matches, places, spec)
+
+    def _resolve(self, text: str, matches, places, spec: dict[str, int]) -> UnitHit:
+        """The unit of an address whose places name several units: they must lie on one line
+        of the hierarchy (a community and its own street or township do; two streets, two
+        communities, a community and another street do not — rivals, whatever the lengths of
+        their names), and the most specific unit of that line wins. A place naming several
+        units (a road listed for two streets) keeps those on the others' line. An address
+        given by a corner or a nearby place (``[assign] near_words``) does not tell the community
+        from its street: two units on its line are rivals too, unless the community is named by
+        its own name."""
+        line = self._line
+        named = [frozenset(c for _s, c in units) for _t, units in places]  # the units of each place
+        unit = max(spec, key=spec.__getitem__)
+        if line(unit).issuperset(spec):  # the usual case: a community and its own street
+            return self._on_line(text, matches, places, named, unit, spec)
+        # a unit fits when every place names it or one of its own ancestors
+        fits = [c for c in spec if all(not line(c).isdisjoint(n) for n in named)]
+        if not fits:  # the places contradict each other: the most specific unit each names
+            rivals = sorted(c for c in spec if not any(d != c and c in line(d) for d in spec))
+            return UnitHit("ambiguous", candidates=rivals, near=self._near(text, matches))
+        if len(fits) > 1:
+            best = max(spec[c] for c in fits)
+            top = sorted(c for c in fits if spec[c] == best)
+            if len(top) > 1:
+                return UnitHit("ambiguous", candidates=top, near=self._near(text, matches))
+            unit = top[0]
+        else:
+            unit = fits[0]
+        return self._on_line(text, matches, places, named, unit, line(unit).intersection(frozenset().union(*named)))
+
+    def _on_line(self, text: str, matches, places, named, unit: str, on_line) -> UnitHit:
+        """``unit`` decides, unless the address is a corner or a nearby place, names other units
+        of its line too (``on_line``: the units named that are ``unit`` or its ancestors) and
+        names ``unit`` only by a road or keyword, not by its own name (宋都社区)."""
+        terms = [t.text for (t, _u), n in zip(places, named, strict=True) if unit in n]
+        if len(on_line) > 1 and self.catalog.units[unit].name.replace(" ", "") not in terms and self._near(text, matches):
+            return UnitHit("ambiguous", candidates=sorted(on_line), near=True)
+        return UnitHit("unit", unit, max(terms, key=len))
+
+    def _line(self, code: str) -> frozenset[str]:
+        """A unit and its ancestors below the county (a community, its street)."""
+        line = self._lines.get(code)
+        if line is None:
+            units = self.catalog.units
+            chain: list[str] = []
+            node = units.get(code)
+            while node is not None and node.level != "county" and node.code not in chain:
+                chain.append(node.code)
+                node = units.get(node.parent_code) if node.parent_code else None
+            line = self._lines[code] = frozenset(chain)
+        return line
+
+    def _near(self, text: str, matches) -> bool:
+        """Whether the address is given by a corner or a nearby place (``[assign] near_words``:
+        交叉口, 路口, 附近, 靠近, 旁, 对面 …), outside the catalogue's own names (a 路口社区 is no marker)."""
+        if self._near_re is None or self._near_re.search(text) is None:
+            return False
+        found = [m.span() for m in self._near_re.finditer(_norm(text))]  # where the matches were found
+        taken = [(s, s + len(t.text)) for s, t in matches]
+        return any(not any(ts <= a and b <= te for ts, te in taken) for a, b in found)
 
 
 def decide(assigner: Assigner, provincial: bool, hits: dict[str, CountyHit], unit_key) -> tuple:
@@ -150,7 +211,8 @@ def decide(assigner: Assigner, provincial: bool, hits: dict[str, CountyHit], uni
     uh = assigner.unit_in_key(unit_key, county.code)
     if uh.kind == "ambiguous":
         r["status"] = "review"
-        r["reason"] = tr("assign.ambiguous_unit", lang, units="、".join(f"{cat.units[c].name}" for c in uh.candidates))
+        r["reason"] = tr("assign.near_unit" if uh.near else "assign.ambiguous_unit", lang,
+                         units="、".join(cat.units[c].name for c in uh.candidates))
         flags.append("ambiguous_unit")
         r["flags"] = ";".join(flags)
         r["evidence"] = "；".join(evidence)

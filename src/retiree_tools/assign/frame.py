@@ -77,9 +77,12 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
 
 
 def _party(p: PartyPolicy, frame: pd.DataFrame, out: dict[str, np.ndarray]) -> None:
-    """Where an assigned party member's organisation relation goes (``[assign.party]``): to the
-    receiving unit's organisation, or stays with the original unit when rehired there, or
-    goes to where they work when away more than half a year (the 2003 opinions, 四)."""
+    """Where an assigned party member's organisation relation goes (``[assign.party]``): stays
+    with the original unit when rehired there, goes to where they work when away more than half
+    a year (the 2003 opinions, 四); a member the county centre receives (living outside the
+    county, or no unit named: the unit is the county) goes to the organisation of where they
+    live, arranged by hand (``residence_destination``, flag ``party_outside``); the others to
+    the receiving unit's organisation."""
     def flag(field: str) -> np.ndarray:
         return frame[field].to_numpy(dtype=object, na_value=None) if field in frame else np.full(len(frame), None)
 
@@ -89,6 +92,9 @@ def _party(p: PartyPolicy, frame: pd.DataFrame, out: dict[str, np.ndarray]) -> N
             out["party_org"][i] = p.rehired_destination
         elif away[i] is True:
             out["party_org"][i] = p.away_destination
+        elif out["unit_level"][i] == "county" or "resides_elsewhere" in (out["flags"][i] or "").split(";"):
+            out["party_org"][i] = p.residence_destination
+            out["flags"][i] = ";".join(f for f in ((out["flags"][i] or ""), "party_outside") if f)
         else:
             out["party_org"][i] = p.unit_pattern.format(unit=out["unit_name"][i])
 

@@ -82,7 +82,8 @@ def _masked(p: dict) -> dict:
 def _file_json(fr: FileReport) -> dict:
     d = fr.to_dict()
     return {"path": d["path"], "sheet": d["sheet"], "enterprise": d["enterprise"], "credit_code": d["credit_code"],
-            "summary": d["summary"], "file_errors": [f for f in d["findings"] if f["row"] is None and f["severity"] == "error"]}
+            "columns": d["columns"], "summary": d["summary"],
+            "file_errors": [f for f in d["findings"] if f["row"] is None and f["severity"] == "error"]}
 
 
 def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy, opts: Options | None = None,

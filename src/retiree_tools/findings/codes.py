@@ -25,6 +25,7 @@ CODES: dict[str, Code] = {
     "file-empty": Code("error", fatal=True),
     "file-too-large": Code("error", fatal=True),
     "file-hostile": Code("error", fatal=True),
+    "file-format-noted": Code("info"),
     "sheet-not-found": Code("error", fatal=True),
     "header-not-found": Code("error"),
     "sheet-skipped": Code("info"),

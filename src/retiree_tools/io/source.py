@@ -3,7 +3,7 @@
 Every cell comes back as text (or None for blank) exactly as the engine gives it; nothing is
 converted by guessing (pandas would turn ``1972.10`` into 1972.1). Rows keep the number Excel
 shows. xlsx/xlsm are loaded with fastexcel (calamine → Arrow, the fastest reader measured);
-xls/ods with python-calamine; csv with pandas in chunks, encoding detected.
+xls/ods with python-calamine; csv with pandas in chunks, encoding detected; HTML/Excel 2003 XML whole (io.markup).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from retiree_tools.findings.errors import InputError
 from retiree_tools.io.containers import check_zip
+from retiree_tools.io.markup import read_markup, sniff, tab_text
 from retiree_tools.io.ole import ole_is_encrypted
 from retiree_tools.io.paths import EXCEL_SUFFIXES, MAX_FILE_BYTES, ZIP_MAGIC
 from retiree_tools.io.prefetch import Prefetch, load_text_sheet
@@ -51,7 +52,7 @@ class Source:
     """An opened input: its real format and sheets. Data is loaded by :meth:`chunks`."""
 
     path: Path
-    kind: str  # xlsx | xls | ods | csv
+    kind: str  # xlsx | xls | ods | csv | table (rows held in memory, one list per sheet: io.markup)
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
     errors: str = "replace"  # "retiree-gb18030": UTF-8 with lines in GB18030 decoded as such
@@ -59,6 +60,7 @@ class Source:
     nul: bool = False  # NUL bytes seen in the CSV's first 4 MiB: removed from every value
     width: int = 0
     prefetch: Prefetch | None = None  # a head start on this file (see io.prefetch), or None
+    really: str | None = None  # html | spreadsheetml | tsv: what a file that is no workbook really is
     _reader: object = None
     _tables: dict = field(default_factory=dict)
 
@@ -136,6 +138,8 @@ class Source:
         return (start[0], start[1]) if start else (0, 0)
 
     def _calamine_rows(self, sheet: str | None) -> tuple[list[list[str | None]], int, int]:
+        if self.kind == "table":  # held by open_source: rows from row 1, columns from A
+            return self._tables[sheet if sheet is not None else self.sheets[0]], 1, 0
         sh = self._calamine_sheet(sheet)
         start = sh.start or (0, 0)
         try:
@@ -303,21 +307,26 @@ def open_source(path: str | Path, prefetch: Prefetch | None = None) -> Source:
         if ole_is_encrypted(p):
             raise InputError("file-encrypted", str(p))
         src = Source(p, "xls")
-    elif suffix in EXCEL_SUFFIXES:
-        low = head.lstrip().lower()
-        if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
-            raise InputError("file-unreadable", str(p), reason="error.html_as_excel")
+    elif (markup := sniff(head)) is not None:  # an HTML table or Excel 2003 XML, whatever its name
+        tables = read_markup(p, markup)
+        return Source(p, "table", list(tables), really=markup, _tables=tables)
+    elif suffix not in EXCEL_SUFFIXES:
+        return _text_source(p, head)
+    elif head.lstrip().lower().startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        raise InputError("file-unreadable", str(p), reason="error.html_as_excel")
+    elif not tab_text(head) or (src := _text_source(p, head)).delimiter != "\t":
         raise InputError("file-unreadable", str(p), reason="error.not_valid_suffix", suffix=suffix)
-    else:
-        src = Source(p, "csv")
-        src.encoding = detect_encoding(p)
-        if src.encoding in ("utf-8", "utf-8-sig"):  # a GB18030 line anywhere is decoded as such
-            src.errors = "retiree-gb18030"
-        src.nul = has_nul(p)
-        src.delimiter = sniff_delimiter(head, src.encoding)
+    else:  # tab-separated text: what old systems call .xls
+        src.really = "tsv"
         return src
     src.sheets = _sheet_names(src)
     return src
+
+
+def _text_source(p: Path, head: bytes) -> Source:
+    enc = detect_encoding(p)  # in UTF-8, a GB18030 line anywhere is decoded as such
+    return Source(p, "csv", encoding=enc, errors="retiree-gb18030" if enc in ("utf-8", "utf-8-sig") else "replace",
+                  nul=has_nul(p), delimiter=sniff_delimiter(head, enc))
 
 
 def _sheet_names(src: Source) -> list[str]:

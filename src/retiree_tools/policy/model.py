@@ -152,6 +152,7 @@ class PartyPolicy(_Strict):
     rehired_destination: str = "原单位党组织"
     away_destination: str = "外出务工经商所在地党组织"
     unit_pattern: str = "{unit}党组织"
+    residence_destination: str = "居住地党组织（需人工转接）"
 
 
 class AssignPolicy(_Strict):
@@ -161,6 +162,7 @@ class AssignPolicy(_Strict):
     provincial_location_field: str = "medical_location"
     unit_field: str = "residence"
     city_level_words: list[str] = []
+    near_words: list[str] = []  # an address given by a corner or a nearby place names rival units
     party: PartyPolicy = PartyPolicy()
 
 

@@ -13,6 +13,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "paid by the provincial centre: placed by medical-insurance location, which does not resolve"),
     "assign.ambiguous_unit": ("居住地址同时匹配多个接收单位（{units}），请人工确定",
                               "the address matches several units equally ({units}); decide by hand"),
+    "assign.near_unit": ("居住地址以路口或附近地点描述，涉及多个接收单位（{units}），请人工确定",
+                         "the address is given by a corner or a nearby place and names several units ({units}); decide by hand"),
     "assign.rejected": ("数据有错误，未分配：{codes}", "not assigned, data errors: {codes}"),
     "assign.resides_elsewhere": ("长期居住地不在该区县，暂由区县退管中心接收", "lives outside the county: received by the county centre"),
     "assign.unit_unresolved": ("居住地址未能对应到街道/乡镇/社区，暂由区县退管中心接收",

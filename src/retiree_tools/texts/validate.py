@@ -62,4 +62,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validate.no": ("否", "no"),
     "validate.annotate.kind": ("说明(类别)", "Message(kind)"),
     "validate.annotate.sheet": ("问题清单", "Findings"),
+    # what a file with an Excel name really was (file-format-noted, io/markup.py FORMAT_TEXTS)
+    "validate.format_html": ("网页表格（HTML）", "an HTML table"),
+    "validate.format_spreadsheetml": ("Excel 2003 XML 表格（SpreadsheetML）", "an Excel 2003 XML spreadsheet (SpreadsheetML)"),
+    "validate.format_tsv": ("制表符分隔的文本", "tab-separated text"),
 }

@@ -17,6 +17,7 @@ import pandas as pd
 from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
 from retiree_tools.findings.model import FileReport, Finding, Report, make_finding
+from retiree_tools.io.markup import FORMAT_TEXTS
 from retiree_tools.io.paths import expand_paths
 from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.io.source import PEEK_ROWS, open_source
@@ -73,6 +74,8 @@ def _people(path: Path, policy: Policy, opts: Options, state: CallState, label: 
     lang = opts.lang
     try:
         src = open_source(path, opts.prefetch)
+        if src.really:  # an HTML table, Excel 2003 XML or tab-separated text with an Excel name
+            report.findings.append(make_finding("file-format-noted", lang, format=tr(FORMAT_TEXTS[src.really], lang)))
         sheets, skipped = roster_sheets(src, policy, opts.sheet, opts.columns)
     except InputError as exc:
         report.findings.append(input_finding(exc, lang))
