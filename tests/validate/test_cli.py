@@ -200,3 +200,31 @@ def test_closed_stdout_pipe_ends_quietly(dirty):
     _, err = p.communicate(timeout=120)
     assert p.returncode == 141
     assert b"internal error" not in err and b"Traceback" not in err
+
+
+def test_columns_report_and_override_from_the_command(tmp_path):
+    """The JSON says how each column was read; --columns overrides a column for the run (and
+    refuses an unknown field with exit 2); the terminal shows 列识别 when a column was guessed."""
+    import openpyxl
+
+    from support.factory import FILLER, HEADERS, TITLE
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    heads = ["本人手机" if h == "联系电话" else "时间" if h == "参加工作时间" else h for h in HEADERS]
+    for line in [[TITLE], [FILLER], heads, *[person(i) for i in range(1, 5)]]:
+        ws.append(line)
+    path = tmp_path / "guess.xlsx"
+    wb.save(path)
+    r = run("validate", path, "--format", "json")
+    cols = {c["header"]: c for c in json.loads(r.stdout)["files"][0]["columns"]}
+    assert cols["本人手机"]["field"] == "phone" and cols["本人手机"]["how"] == "lexicon"
+    assert cols["时间"]["field"] == "work_start" and cols["时间"]["how"] == "content"  # the age at the date: ~18
+    assert cols["姓名"]["how"] == "exact"
+    assert "列识别" in r.stderr and "column-guessed" in r.stdout
+    r = run("validate", path, "--format", "json", "--columns", "时间=参加工作时间,本人手机=phone")
+    cols = {c["header"]: c for c in json.loads(r.stdout)["files"][0]["columns"]}
+    assert cols["时间"]["how"] == cols["本人手机"]["how"] == "override"
+    assert "column-guessed" not in r.stdout
+    bad = run("validate", path, "--columns", "时间=nosuchfield", "--lang", "en")
+    assert bad.returncode == 2 and "unknown field 'nosuchfield'" in bad.stderr
