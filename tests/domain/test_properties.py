@@ -69,6 +69,9 @@ def _write_csv(path: Path, data: list[list], encoding: str) -> Path:
     return path
 
 
+_HEADER_CODES = {"column-guessed", "duplicate-column", "id-column-numeric", "missing-column", "column-ignored"}
+
+
 def check_report(report) -> None:
     for fr in report.files:
         header = fr.header_row
@@ -79,7 +82,9 @@ def check_report(report) -> None:
             if f.column is not None:
                 assert _COLUMN.match(f.column), f
             if f.row is not None and f.column is not None and header is not None:
-                assert f.row >= header + 1, (f, header)
+                # a person's cell is below the header; the header's own cells carry what was
+                # understood of the columns
+                assert f.row >= header + 1 or (f.row == header and f.code in _HEADER_CODES), (f, header)
 
 
 @pytest.fixture(scope="module")

@@ -160,10 +160,14 @@ CATEGORY_VARIANTS: dict[str, list[str]] = {
 # Marks in yes/no and document columns
 # ---------------------------------------------------------------------------------------------
 
+# 2026-12-02: "提供" had been seen by the recogniser's authors (in a failing test message), so it was
+# moved from held-back position 14 to known position 15; fresh held-back marks took its place:
+# YES_MARKS gained "已收" (position 14) and "Ｙ" (17), NO_MARKS gained "Ｎ" (17); "已签" and "未提供"
+# were added as known fillers (position 16). Every earlier held-back mark kept its position.
 YES_MARKS: list[str] = ["√", "有", "✔", "是", "已交", "☑", "Y", "1", "已提交", "✓", "已签订", "齐全", "y",
-                        "已移交", "提供"]
+                        "已移交", "已收", "提供", "已签", "Ｙ"]
 NO_MARKS: list[str] = ["×", "无", "✘", "否", "未交", "☒", "N", "0", "未提交", "✗", "缺", "没有", "n", "未签",
-                       "暂缺", "未移交"]
+                       "暂缺", "未移交", "未提供", "Ｎ"]
 #: Counts of copies handed in, for columns headed "…(份)": True = provided, False = not provided.
 COPY_COUNTS: dict[bool, list[str]] = {
     True: ["1份", "1", "2份", "2", "壹份", "1 份", "3份", "一份", "1张"],
@@ -181,9 +185,12 @@ PARTY_VALUES: dict[bool, list[str]] = {
             "致公党党员", "团员", "民建会员", "台盟盟员", "无"],
 }
 
+# 2026-12-02: "（男）" / "（女）" had been seen by the recogniser's authors; they already stood on a
+# known position (7), where they stay. Fresh held-back spellings added at position 8: full-width
+# "Ｍ" / "Ｆ" (as typed with the IME in full-width mode).
 GENDER_VALUES: dict[str, list[str]] = {
-    "男": ["男", "男性", "M", "1", "Male", "男 ", "m", "（男）"],
-    "女": ["女", "女性", "F", "2", "Female", "女 ", "f", "（女）"],
+    "男": ["男", "男性", "M", "1", "Male", "男 ", "m", "（男）", "Ｍ"],
+    "女": ["女", "女性", "F", "2", "Female", "女 ", "f", "（女）", "Ｆ"],
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from retiree_tools.domain.mask import mask_id
 from retiree_tools.findings.codes import FATAL_CODES
 from retiree_tools.findings.model import FileReport
 from retiree_tools.policy.model import Policy
-from retiree_tools.validate.run import Options, iter_people
+from retiree_tools.validate.run import Options, iter_people, with_columns
 
 UNREAD_CODES = frozenset({"header-not-found", "missing-column"})  # a file whose people could not be read
 
@@ -134,12 +134,7 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
         check_suffix(Path(output))
         refuse_inputs([output], [*given, *files, *([] if isinstance(catalog, Catalog) else [catalog])])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
-    if opts.columns is not None:
-        from dataclasses import replace
-
-        from retiree_tools.validate.run import parse_columns
-
-        opts = replace(opts, columns=parse_columns(opts.columns, pol))
+    opts = with_columns(opts, pol)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, opts.lang)
     cat.automaton()  # built while a prefetched workbook is still being parsed
     result = AssignResult(catalog=cat)

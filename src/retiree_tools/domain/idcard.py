@@ -89,7 +89,7 @@ def looks_like_float(value: str) -> bool:
     numbers) before they call an ID cut."""
     if _SCI.match(value) or value.endswith(".0"):
         return True
-    if not value.isdigit() or not 16 <= len(value) <= 320:  # a float has at most 309 integer digits
+    if not (value.isascii() and value.isdigit()) or not 16 <= len(value) <= 320:  # a float has at most 309 integer digits
         return False
     n = int(value)
     f = float(n)

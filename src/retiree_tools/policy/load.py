@@ -9,7 +9,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from retiree_tools.findings.errors import InputError
-from retiree_tools.policy.model import Policy
+from retiree_tools.policy.model import Policy, PolicyProblem
+from retiree_tools.texts import msg
 
 EMITS = ("policy-invalid",)
 
@@ -55,12 +56,12 @@ def load_policy(path: str | Path | None = None) -> Policy:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
+        problem = (err.get("ctx") or {}).get("error")
+        if isinstance(problem, PolicyProblem):  # a cross-check: its reason in the reader's language
+            raise InputError("policy-invalid", str(path or "policy.toml"), reason="error.policy_key",
+                             where=problem.where, what=msg(problem.reason, **problem.params)) from None
         where = ".".join(str(p) for p in err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if not where and ": " in msg:  # a cross-check names its key in the message: "dates.order: …"
-            where, msg = msg.split(": ", 1)
-        err = {**err, "msg": msg}
         raise InputError("policy-invalid", str(path or "policy.toml"), reason="error.policy_key", where=where,
-                         what=err["msg"]) from None
+                         what=str(err["msg"])) from None
     policy.source = sources
     return policy

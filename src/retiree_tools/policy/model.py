@@ -20,6 +20,15 @@ FieldKind = Literal[
 ]
 
 
+class PolicyProblem(ValueError):
+    """A cross-check of the policy that fails: where (the key) and why (a text key with its
+    parameters), rendered in the reader's language by ``policy.load``."""
+
+    def __init__(self, where: str, reason: str, **params: object) -> None:
+        self.where, self.reason, self.params = where, reason, params
+        super().__init__(f"{where}: {reason} {params}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
@@ -205,42 +214,42 @@ class Policy(_Strict):
         refs += [("assign.party", f) for f in (p.member_field, p.rehired_field, p.away_field)]
         for where, f in refs:
             if f not in known:
-                raise ValueError(f"{where}: unknown field '{f}'")
+                raise PolicyProblem(where, "error.policy.unknown_field", field=f)
         for name, cat in self.categories.items():
             for d in cat.documents:
                 if self.fields[d].kind != "document":
-                    raise ValueError(f"categories.{name}.documents: '{d}' is not a document field")
+                    raise PolicyProblem(f"categories.{name}.documents", "error.policy.not_document", field=d)
         for key in ("name", "id_number", "category"):
             if key not in known:
-                raise ValueError(f"fields.{key}: this field is required by the program")
+                raise PolicyProblem(f"fields.{key}", "error.policy.required_field")
         for key, spec in self.fields.items():
             if spec.range is not None and (spec.kind != "number" or spec.range[0] > spec.range[1]):
-                raise ValueError(f"fields.{key}.range: only for number fields, low ≤ high")
+                raise PolicyProblem(f"fields.{key}.range", "error.policy.range")
         for where, pair in [("dates.order", pair) for pair in self.dates.order]:
             if any(self.fields[f].kind not in ("date", "month") for f in pair):
-                raise ValueError(f"{where}: {pair} are not both date fields")
+                raise PolicyProblem(where, "error.policy.not_dates", pair=" / ".join(pair))
         levels = self.choices_of("cadre_level")
         for level, rule in self.cadre_levels.items():
             if levels is not None and level not in levels:
-                raise ValueError(f"cadre_levels.{level}: not one of fields.cadre_level.choices {levels}")
+                raise PolicyProblem(f"cadre_levels.{level}", "error.policy.not_choice", value=level, allowed="、".join(levels))
             if rule.reason_from is not None and rule.reason_from not in self.categories:
-                raise ValueError(f"cadre_levels.{level}.reason_from: unknown category '{rule.reason_from}'")
+                raise PolicyProblem(f"cadre_levels.{level}.reason_from", "error.policy.unknown_category", value=rule.reason_from)
         yes_no = {clean_value(v).upper() for v in [*self.yesno.yes, *self.yesno.no]}
         for key, spec in self.fields.items():
             allowed = self.choices_of(key)
             for rule in spec.rules:
                 if allowed is not None and rule.value not in allowed:
-                    raise ValueError(f"fields.{key}.rules: '{rule.value}' is not one of {allowed}")
+                    raise PolicyProblem(f"fields.{key}.rules", "error.policy.not_choice", value=rule.value, allowed="、".join(allowed))
                 if spec.kind in ("yesno", "document") and clean_value(rule.value).upper() not in yes_no:
-                    raise ValueError(f"fields.{key}.rules: '{rule.value}' is not a [yesno] word")
+                    raise PolicyProblem(f"fields.{key}.rules", "error.policy.not_yesno", value=rule.value)
         for rule in self.yesno.rules:
             if clean_value(rule.value).upper() not in yes_no:
-                raise ValueError(f"yesno.rules: '{rule.value}' is not a [yesno] word")
+                raise PolicyProblem("yesno.rules", "error.policy.not_yesno", value=rule.value)
         for alias, target in self.genders.aliases.items():
             if target not in (self.genders.male, self.genders.female):
-                raise ValueError(f"genders.aliases.{alias}: '{target}' is neither genders.male nor genders.female")
+                raise PolicyProblem(f"genders.aliases.{alias}", "error.policy.not_gender", value=target)
         if "{unit}" not in self.assign.party.unit_pattern:
-            raise ValueError("assign.party.unit_pattern: must contain {unit}")
+            raise PolicyProblem("assign.party.unit_pattern", "error.policy.unit_pattern")
         return self
 
     def choices_of(self, field: str) -> list[str] | None:
@@ -322,7 +331,7 @@ class Policy(_Strict):
             m = _COPIES.fullmatch(t) or re.fullmatch(r"(\d{1,3})", t)
             if m:
                 n = m.group(1)
-                return (int(n) if n.isdigit() else _NUMERALS.get(n, 0)) > 0, "count"
+                return (int(n) if n.isascii() and n.isdigit() else _NUMERALS.get(n, 0)) > 0, "count"
         key, loose = header_key(text), header_key_loose(text)
         for rule in [*spec.rules, *self.yesno.rules]:
             if rule.matches(key) or rule.matches(loose):

@@ -33,6 +33,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.openpyxl": ("openpyxl 无法打开：{what}", "openpyxl cannot open it: {what}"),
     # ---- policy ----
     "error.policy_key": ("{where}：{what}", "{where}: {what}"),
+    "error.policy.unknown_field": ("没有字段“{field}”", "unknown field '{field}'"),
+    "error.policy.not_document": ("“{field}”不是材料字段（kind = \"document\"）", "'{field}' is not a document field"),
+    "error.policy.required_field": ("程序需要此字段，不能删除", "this field is required by the program"),
+    "error.policy.range": ("只用于数值字段，且下限不大于上限", "only for number fields, with low ≤ high"),
+    "error.policy.not_dates": ("{pair} 不都是日期字段", "{pair} are not both date fields"),
+    "error.policy.not_choice": ("“{value}”不是可选值之一：{allowed}", "'{value}' is not one of {allowed}"),
+    "error.policy.unknown_category": ("没有人员类别“{value}”", "unknown category '{value}'"),
+    "error.policy.not_yesno": ("“{value}”不是 [yesno] 中的是/否词", "'{value}' is not a [yesno] word"),
+    "error.policy.not_gender": ("“{value}”既不是 genders.male 也不是 genders.female", "'{value}' is neither genders.male nor genders.female"),
+    "error.policy.unit_pattern": ("须含 {unit}", "must contain {unit}"),
     # ---- catalogue ----
     "error.catalog_no_header": ("找不到含“代码”“名称”列的表头", "no header with code and name columns"),
     "error.catalog_missing_column": ("缺少列 {column}", "missing column {column}"),

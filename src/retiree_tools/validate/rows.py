@@ -46,7 +46,7 @@ def _numbers_row(texts: list[str]) -> bool:
     """A row of column numbers (1 2 3 …, after 甲 乙 丙 labels or 栏次): small numbers rising."""
     if any(t in ("栏次", "栏号", "列号") for t in texts):
         return True
-    nums = [int(t) for t in texts if t.isdigit() and len(t) <= 3]
+    nums = [int(t) for t in texts if t.isascii() and t.isdigit() and len(t) <= 3]
     labels = [t for t in texts if t in _LABELS]
     if len(nums) < 4 or len(nums) + len(labels) < 0.9 * len(texts):
         return False

@@ -60,6 +60,15 @@ def parse_columns(spec: str | dict[str, str] | None, policy: Policy) -> dict[str
     return out
 
 
+def with_columns(opts: Options, policy: Policy) -> Options:
+    """``opts`` with its ``columns`` overrides checked against the policy (``--columns`` text parsed)."""
+    if opts.columns is None:
+        return opts
+    from dataclasses import replace
+
+    return replace(opts, columns=parse_columns(opts.columns, policy))
+
+
 def input_finding(exc: InputError, lang: str) -> Finding:
     """The finding an input error becomes in a file's report."""
     params = {k: v for k, v in exc.finding_params(lang).items() if k not in ("row", "column", "header", "field", "value")}
@@ -182,11 +191,7 @@ def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | No
     if annotate is not None:
         refuse_inputs([annotate], [*given, *files])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
-    opts = options or Options()
-    if opts.columns is not None:
-        from dataclasses import replace
-
-        opts = replace(opts, columns=parse_columns(opts.columns, pol))
+    opts = with_columns(options or Options(), pol)
     report = Report()
     for _ in iter_people(files, pol, opts, on_file=report.files.append, objects=False):
         pass

@@ -78,20 +78,14 @@ def map_codes(s: pd.Series, fn, missing=None) -> tuple[np.ndarray, np.ndarray, n
     Returns (values, present, hit): an object array of the mapped values (``missing`` where
     the text is blank or ``fn`` gave None), whether each text is non-blank, and whether it
     mapped to something. The masks come from the dictionary, not from a pass over objects."""
-    import pyarrow.compute as pc
-
-    enc = pc.dictionary_encode(arrow_of(s))
-    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
-    mapped = [fn(u) for u in enc.dictionary.to_pylist()]
-    hit_u = np.array([m is not None for m in mapped] + [False], dtype=bool)
-    values_u = np.empty(len(mapped) + 1, dtype=object)  # the last slot is what index -1 takes
-    values_u[:] = [missing if m is None else m for m in mapped] + [missing]
-    return values_u[idx], idx >= 0, hit_u[idx]
+    values, present, hit, _ = map_interpreted(s, lambda v: (fn(v), "exact"), missing)
+    return values, present, hit
 
 
 def map_interpreted(s: pd.Series, fn, missing=None):
-    """:func:`map_codes` for ``fn(text) -> (value, how)``: also returns, for each distinct text
-    that was interpreted (``how`` not ``exact``), (position of its first row, text, value)."""
+    """``fn(text) -> (value, how)`` applied once per distinct non-blank value. Returns (values,
+    present, hit) as :func:`map_codes` describes them, and, for each distinct text that was
+    interpreted (``how`` not ``exact``), (position of its first row, text, value)."""
     import pyarrow.compute as pc
 
     enc = pc.dictionary_encode(arrow_of(s))
