@@ -1081,7 +1081,7 @@ def read_back(mf: MessyFile, engine: str | None = None) -> list[list[str]]:
         frame = pd.read_csv(mf.path, header=None, dtype=str, encoding=enc, sep=mf.delimiter, keep_default_na=False,
                             skip_blank_lines=False, names=list(range(width)))
     else:
-        engine = engine or {".xlsx": "openpyxl", ".xls": "xlrd", ".ods": "odf"}[mf.path.suffix]
+        engine = engine or {".xlsx": "openpyxl", ".xls": "calamine", ".ods": "odf"}[mf.path.suffix]  # xlrd is no dependency
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = pd.read_excel(mf.path, sheet_name=mf.sheet, header=None, dtype=str, engine=engine)
