@@ -73,7 +73,7 @@ def write_xlsx(report: AcceptanceReport, path: Path, lang: str = "zh") -> Path:
     from retiree_tools.io.xlsx import xlsxwriter_workbook
 
     with atomic_path(path) as tmp:
-        wb = xlsxwriter_workbook(tmp)
+        wb = xlsxwriter_workbook(tmp, mark="acceptance-report")  # no input: directory scans skip it
         fmt = {"head": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
                "pct": wb.add_format({"num_format": "0.0%"}), "text": wb.add_format({"num_format": "@"})}
         _summary_sheet(wb, fmt, report, lang)

@@ -19,15 +19,17 @@ def _header_match():
 
 
 def read_assigned(paths: Iterable[str | Path], columns: list[str] | None = None) -> pd.DataFrame:
-    """Read one or more assigned files (xlsx or csv; directories expanded) into one frame with
-    the contract's keys as column names and text values (None for blank). ``columns`` limits
-    the keys read. Raises InputError (exit 2) when a file is not an assigned file."""
-    from retiree_tools.io.paths import expand_paths
+    """Read one or more assigned files (xlsx or csv; directories expanded to their assigned
+    files, ``io.paths.scan_paths(…, "assigned")``) into one frame with the contract's keys as
+    column names and text values (None for blank). ``columns`` limits the keys read. Raises
+    InputError (exit 2) when a file is not an assigned file."""
+    from retiree_tools.io.paths import nothing_to_read, scan_paths
     from retiree_tools.io.source import open_source
 
-    files = expand_paths(paths)
+    found = scan_paths(paths, "assigned")
+    files = found.files
     if not files:
-        raise InputError("usage", reason="error.no_assigned_files")
+        raise nothing_to_read(found.skipped, "error.no_assigned_files")
     frames = []
     match = _header_match()
     for path in files:

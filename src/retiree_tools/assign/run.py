@@ -34,6 +34,7 @@ class AssignResult:
     people: list[dict] = field(default_factory=list)  # every person's JSON entry (when asked for)
     attention: list[dict] = field(default_factory=list)  # the first people in review or rejected
     written: Path | None = None  # the assigned file, once it is in place
+    skipped: list[dict] = field(default_factory=list)  # files of a directory not read (io/paths.py)
 
     def add(self, out: pd.DataFrame) -> None:
         self.by_status.update(out["status"].tolist())
@@ -72,7 +73,8 @@ class AssignResult:
     def to_dict(self, show_pii: bool = False) -> dict:
         """The JSON document of ``assign --format json`` (ID numbers masked unless ``show_pii``)."""
         people = self.people if show_pii else [_masked(p) for p in self.people]
-        return {"people": people, "summary": self.summary(), "files": [_file_json(fr) for fr in self.files]}
+        return {"people": people, "summary": self.summary(), "files": [_file_json(fr) for fr in self.files],
+                "skipped": self.skipped}
 
 
 def _masked(p: dict) -> dict:
@@ -110,23 +112,25 @@ def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy,
 
 def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, policy: Policy | str | Path | None = None,
                  options: Options | None = None, *, output: str | Path | None = None, people: bool = False,
-                 attention: int = 30) -> AssignResult:
-    """Validate and assign every workbook (directories expanded) against ``catalog`` (a loaded
+                 attention: int = 30, attention_status: tuple[str, ...] = ("review", "rejected")) -> AssignResult:
+    """Validate and assign every workbook (directories expanded to their workbooks, as
+    validate does: what was skipped is in ``AssignResult.skipped``) against ``catalog`` (a loaded
     catalogue or its file); write the assigned file to ``output`` (.xlsx or .csv), which
     appears only when every input was read (atomically: an earlier file stays otherwise).
-    ``people`` keeps every person's JSON entry; ``attention`` the first so many in review or
-    rejected. Raises InputError for usage errors, a broken catalogue or policy, and an output
+    ``people`` keeps every person's JSON entry; ``attention`` the first so many whose status is
+    in ``attention_status`` (in review or rejected). Raises InputError for usage errors, a broken catalogue or policy, and an output
     that would overwrite an input — all before any work."""
     from retiree_tools.findings.errors import InputError
-    from retiree_tools.io.paths import expand_paths
+    from retiree_tools.io.paths import nothing_to_read, scan_paths
     from retiree_tools.io.safe import refuse_inputs
     from retiree_tools.policy import Policy as _Policy
     from retiree_tools.policy import load_policy
 
     given = list(paths)
-    files = expand_paths(given)
+    found = scan_paths(given)
+    files = found.files
     if not files:
-        raise InputError("usage", reason="error.no_inputs")
+        raise nothing_to_read(found.skipped)
     opts = options or Options()
     if output is not None:
         from retiree_tools.assign.writer import check_suffix
@@ -137,7 +141,7 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
     opts = with_columns(opts, pol)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, opts.lang)
     cat.automaton()  # built while a prefetched workbook is still being parsed
-    result = AssignResult(catalog=cat)
+    result = AssignResult(catalog=cat, skipped=[s.to_dict(opts.lang) for s in found.skipped])
     writer = None
     if output is not None:
         from retiree_tools.assign.writer import AssignedWriter
@@ -150,7 +154,7 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
             if people:
                 result.people.extend(person_json(out))
             if len(result.attention) < attention:
-                todo = out[out["status"].isin(("review", "rejected"))].head(attention - len(result.attention))
+                todo = out[out["status"].isin(attention_status)].head(attention - len(result.attention))
                 result.attention.extend(person_json(todo))
     except BaseException as exc:
         if writer is not None:

@@ -225,7 +225,7 @@ def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, by
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
 
-    return xlsxwriter_parts(lay_out)
+    return xlsxwriter_parts(lay_out, mark="assigned")  # no input: directory scans for rosters skip it
 
 
 def _column_style(sheet_xml: str) -> str | None:

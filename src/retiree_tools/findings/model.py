@@ -93,11 +93,15 @@ class FileReport(BaseModel):
     findings: list[Finding] = []
 
     def summary(self) -> dict:
+        """Findings by severity; ``people`` checked and ``people_with_errors``, the rows below
+        the header with an error about a person's field (a finding at the header row — a
+        missing column — or above it is about the sheet: no person)."""
         counts = {"errors": 0, "warnings": 0, "infos": 0}
         bad_rows: set[int] = set()
+        top = self.header_row or 0
         for f in self.findings:
             counts[{"error": "errors", "warning": "warnings", "info": "infos"}[f.severity]] += 1
-            if f.severity == "error" and f.row is not None and f.field is not None:
+            if f.severity == "error" and f.row is not None and f.field is not None and f.row > top:
                 bad_rows.add(f.row)
         return {**counts, "people": self.people, "people_with_errors": len(bad_rows)}
 
@@ -124,6 +128,7 @@ def _col_key(col: str | None) -> tuple[int, str]:
 
 class Report(BaseModel):
     files: list[FileReport] = []
+    skipped: list[dict] = []  # files of a directory not read: {path, reason, message[, output]} (io/paths.py)
     annotated: list[str] = Field(default_factory=list, exclude=True)  # annotated copies written
 
     def summary(self) -> dict:
@@ -148,4 +153,4 @@ class Report(BaseModel):
         return 1 if self.has_errors(strict) else 0
 
     def to_dict(self, show_pii: bool = False) -> dict:
-        return {"files": [f.to_dict(show_pii) for f in self.files], "summary": self.summary()}
+        return {"files": [f.to_dict(show_pii) for f in self.files], "summary": self.summary(), "skipped": self.skipped}

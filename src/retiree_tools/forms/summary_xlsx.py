@@ -124,7 +124,7 @@ def _skeleton() -> _Skeleton:
         ws.set_footer("&C第 &P 页，共 &N 页")
         ws.print_area(0, 0, len(names), ncol - 1)
 
-    members = xlsxwriter_parts(lay_out)
+    members = xlsxwriter_parts(lay_out, mark="forms-summary")  # no input: directory scans skip it
     files = dict(members)
     sheet = files[SHEET_PART].decode("utf-8")
     style = {}

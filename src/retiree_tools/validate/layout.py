@@ -26,6 +26,12 @@ class Layout:
     title_lines: list[str] = field(default_factory=list)
     width: int = 0
     recognised: list[ColumnReport] = field(default_factory=list)  # how each column was read
+    weak: bool = False  # found by the second look (few field names): a roster sheet is preferred
+
+    @property
+    def rank(self) -> tuple[bool, int]:
+        """How good a roster header this is, to choose between sheets."""
+        return (not self.weak, len(self.columns))
 
 
 EMITS = ("sheet-not-found", "header-not-found", "sheet-skipped")
@@ -49,11 +55,11 @@ def choose_sheet(src: Source, policy: Policy, wanted: str | None,
     for name in src.sheets:
         peek = src.peek(name)
         layout = detect_layout(policy, peek, overrides)
-        score = len(layout.columns) if layout else -1
+        score = layout.rank if layout else (False, -1)
         if best is None or score > best[0]:
             best = (score, name, peek, layout)
-        if score >= policy.layout.roster_min_fields:  # the roster sheet: stop looking
-            break
+        if layout is not None and not layout.weak and score[1] >= policy.layout.roster_min_fields:
+            break  # the roster sheet: stop looking
     if best is None:
         raise InputError("file-empty", str(src.path))
     return best[1], best[2], best[3]
@@ -73,7 +79,7 @@ def roster_sheets(src: Source, policy: Policy, wanted: str | None, overrides: di
         seen.append((name, peek, detect_layout(policy, peek, overrides)))
     rosters = [t for t in seen if t[2] is not None and len(t[2].columns) >= policy.layout.roster_min_fields]
     if not rosters:
-        best = max(seen, key=lambda t: len(t[2].columns) if t[2] else -1)
+        best = max(seen, key=lambda t: t[2].rank if t[2] else (False, -1))
         rosters = [best]
     chosen = {t[0] for t in rosters}
     skipped = [(name, "instructions" if _INSTRUCTIONS.search(name) or _looks_like_text(peek) else "no_roster")
@@ -99,6 +105,30 @@ def _is_roster_header(fields: set[str]) -> bool:
     return bool({"name", "id_number"} & fields) and len(fields) >= 2
 
 
+WEAK_MIN_FIELDS = 3  # a row naming this many fields by their exact headers is a header, whatever they are
+_HEADER_CELL_CHARS = 20  # a header cell is short; a longer text is a sentence (instructions)
+_SENTENCE = re.compile(r"[。！？；;]")
+
+
+def _header_like(cells: list[str | None]) -> bool:
+    """A row that could be a header: some text, every cell short and no sentence."""
+    texts = [clean_value(str(c)) for c in cells if c not in (None, "")]
+    return bool(texts) and all(len(t) <= _HEADER_CELL_CHARS and not _SENTENCE.search(t) for t in texts)
+
+
+def _weak_header(policy: Policy, rows: list[tuple[int, list[str | None]]]):
+    """The second look, when no row names two fields one of them 姓名 or 身份证号码 (so that the
+    report says which required columns are missing instead of "no header"): the first
+    header-like row that names, by exact header or alias, 姓名 or 身份证号码 (whatever its other
+    cells say), or at least WEAK_MIN_FIELDS fields. Words and content are not used here: a
+    sentence or a row of values is no header."""
+    def accept(fields: set[str]) -> bool:
+        return bool({"name", "id_number"} & fields) or len(fields) >= WEAK_MIN_FIELDS
+
+    candidates = [cells if _header_like(cells) else [] for _, cells in rows]
+    return scan_header(candidates, lambda t: match_header(policy, t), accept, numbers=[n for n, _ in rows])
+
+
 def _header_texts(cells: list[str | None], upper: list[str | None] | None, off: int) -> dict[int, list[str]]:
     """What each header cell may be read as: the cell alone, then with its group cell above
     (a two-row header), or the upper cell where the lower one is blank (merged down)."""
@@ -119,11 +149,16 @@ def _header_texts(cells: list[str | None], upper: list[str | None] | None, off: 
 def detect_layout(policy: Policy, peek: Peek, overrides: dict[str, str] | None = None) -> Layout | None:
     """The header row is the one (or pair) of the first rows that names the most known fields
     (by exact header or by its words); it must name at least two, one of them 姓名 or
-    身份证号码. The columns are then mapped by header and content together (see
+    身份证号码. When none does, a short row naming 姓名 or 身份证号码 (or three fields) by their
+    exact headers is the header (``weak``: the missing required columns are then reported).
+    The columns are then mapped by header and content together (see
     :mod:`retiree_tools.validate.recognise`). None when no row qualifies."""
     rows = peek.rows
     found = scan_header([cells for _, cells in rows], lambda t: header_field(policy, t), _is_roster_header,
                         best=True, two_row=True, numbers=[n for n, _ in rows])
+    weak = found is None
+    if weak:
+        found = _weak_header(policy, rows)
     if found is None:
         return None
     off = peek.col_offset
@@ -145,6 +180,7 @@ def detect_layout(policy: Policy, peek: Peek, overrides: dict[str, str] | None =
         title_lines=[t for t in titles if t],
         width=width + off,
         recognised=reports,
+        weak=weak,
     )
 
 

@@ -18,7 +18,7 @@ from retiree_tools.domain.text import clean_value
 from retiree_tools.findings.errors import InputError
 from retiree_tools.findings.model import FileReport, Finding, Report, make_finding
 from retiree_tools.io.markup import FORMAT_TEXTS
-from retiree_tools.io.paths import expand_paths
+from retiree_tools.io.paths import expand_paths, nothing_to_read, scan_paths
 from retiree_tools.io.prefetch import Prefetch
 from retiree_tools.io.source import PEEK_ROWS, open_source
 from retiree_tools.policy.model import Policy
@@ -38,6 +38,9 @@ class Options:
     today: date | None = None
     prefetch: Prefetch | None = None  # a head start on the first workbook (io.prefetch)
     columns: dict[str, str] | None = None  # header as written → field key ("" ignores the column)
+    # called as progress(files_done, files_total, rows_read) after every chunk and every file
+    # (the command's progress bar on a terminal; None: nothing is reported)
+    progress: Callable[[int, int, int], None] | None = None
 
 
 def parse_columns(spec: str | dict[str, str] | None, policy: Policy) -> dict[str, str] | None:
@@ -160,12 +163,18 @@ def iter_people(paths: Iterable[str | Path], policy: Policy, opts: Options | Non
     state = CallState(today=opts.today or date.today())
     files = expand_paths(paths)
     labels = _labels(files)
-    for path, label in zip(files, labels, strict=True):
+    tick, rows = opts.progress, 0
+    for done, (path, label) in enumerate(zip(files, labels, strict=True)):
         for report, frame in _people(path, policy, opts, state, label, objects):
             if frame is not None:
+                rows += len(frame)
+                if tick is not None:
+                    tick(done, len(files), rows)
                 yield report, frame
             elif on_file is not None:
                 on_file(report)  # a sheet's report is final
+        if tick is not None:
+            tick(done + 1, len(files), rows)
 
 
 def _labels(files: list[Path]) -> list[str]:
@@ -175,8 +184,9 @@ def _labels(files: list[Path]) -> list[str]:
 
 def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | None = None,
                    options: Options | None = None, *, annotate: str | Path | None = None) -> Report:
-    """Check every workbook (directories expanded); frames are discarded chunk by chunk
-    (bounded memory). ``policy`` is a loaded policy, a locality's TOML or None (the default).
+    """Check every workbook (directories expanded to their workbooks: text files and this
+    tool's own outputs in a directory are skipped, listed in ``Report.skipped``); frames are
+    discarded chunk by chunk (bounded memory). ``policy`` is a loaded policy, a locality's TOML or None (the default).
     ``annotate`` writes the annotated copy (a directory of copies when several files are
     checked; refused before any work when it would overwrite an input). Raises InputError for
     usage errors; a file that cannot be read is a finding of its report (``Report.exit_code``)."""
@@ -185,14 +195,15 @@ def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | No
     from retiree_tools.policy import load_policy
 
     given = list(paths)
-    files = expand_paths(given)
+    found = scan_paths(given)
+    files = found.files
     if not files:
-        raise InputError("usage", reason="error.no_inputs")
+        raise nothing_to_read(found.skipped)
     if annotate is not None:
         refuse_inputs([annotate], [*given, *files])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
     opts = with_columns(options or Options(), pol)
-    report = Report()
+    report = Report(skipped=[s.to_dict(opts.lang) for s in found.skipped])
     for _ in iter_people(files, pol, opts, on_file=report.files.append, objects=False):
         pass
     if annotate is not None:
