@@ -27,4 +27,35 @@ if retiree-tools acceptance-report --help >/dev/null 2>&1; then
   step acceptance-report "$out/assigned.xlsx" --targets "$here/targets.csv" --roster "$here/roster.csv" \
     --as-of 2026-11-23 -o "$out/acceptance.xlsx" -o "$out/acceptance.html"
 fi
-echo "outputs in $out/" >&2
+# out/index.html: one page linking every output with a line on what it is
+# (retiree_tools.forms.outputs_index.write_outputs_index), run by the interpreter retiree-tools runs on
+py=$(dirname "$(readlink -f "$(command -v retiree-tools)")")/python
+[ -x "$py" ] || py=python3
+echo "==> outputs index $out/index.html" >&2
+"$py" -c 'import sys; from pathlib import Path; from retiree_tools.forms.outputs_index import write_outputs_index; write_outputs_index(Path(sys.argv[1]), "zh")' "$out"
+echo "    exit code $?" >&2
+
+# the map: what was written and where to look first (only paths that exist)
+abs=$(cd "$out" && pwd)
+paths=() labels=()
+add() {  # add PATH LABEL: listed when PATH exists under the out-dir
+  [ -e "$abs/$1" ] || return 0
+  paths+=("$abs/$1"); labels+=("$2")
+}
+files=$(find "$abs/annotated" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l | tr -d ' ')
+add index.html "总目录 index：先打开这个 open this first"
+add validate.json "校验报告 validation report（每条问题 every finding）"
+add annotated/ "批注副本 annotated copies（${files} 个 files），发回企业修改 for the enterprise to fix"
+add assigned.xlsx "分配结果 assigned file：每人的接收单位 each person's receiving unit"
+add forms/index.html "移交表单目录 forms index（每区县一个文件夹 a folder per county）"
+add acceptance.html "验收报告 acceptance report"
+add acceptance.xlsx "验收报告表格 acceptance workbook"
+width=0
+for p in "${paths[@]}"; do [ "${#p}" -gt "$width" ] && width=${#p}; done
+{
+  echo
+  echo "输出一览 outputs（写入 written to $abs/）"
+  for i in "${!paths[@]}"; do
+    printf '  %s%*s  %s\n' "${paths[$i]}" $((width - ${#paths[$i]})) "" "${labels[$i]}"
+  done
+} >&2
