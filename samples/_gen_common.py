@@ -64,7 +64,7 @@ def make_uscc(rng: random.Random, area: str) -> str:
     return body + uscc_check(body)
 
 
-# ---- months and statutory retirement (2024 reform; shared/DOMAIN.md) ----
+# ---- months and statutory retirement (2024 reform: 《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》) ----
 Month = tuple[int, int]
 
 

@@ -27,13 +27,8 @@ if retiree-tools acceptance-report --help >/dev/null 2>&1; then
   step acceptance-report "$out/assigned.xlsx" --targets "$here/targets.csv" --roster "$here/roster.csv" \
     --as-of 2026-11-23 -o "$out/acceptance.xlsx" -o "$out/acceptance.html"
 fi
-# out/index.html: one page linking every output with a line on what it is
-# (retiree_tools.forms.outputs_index.write_outputs_index), run by the interpreter retiree-tools runs on
-py=$(dirname "$(readlink -f "$(command -v retiree-tools)")")/python
-[ -x "$py" ] || py=python3
-echo "==> outputs index $out/index.html" >&2
-"$py" -c 'import sys; from pathlib import Path; from retiree_tools.forms.outputs_index import write_outputs_index; write_outputs_index(Path(sys.argv[1]), "zh")' "$out"
-echo "    exit code $?" >&2
+# out/index.html: one page linking every output with a line on what it is (listed in the map below)
+retiree-tools index "$out" -q || { echo "pipeline stopped: index failed" >&2; exit 2; }
 
 # the map: what was written and where to look first (only paths that exist)
 abs=$(cd "$out" && pwd)

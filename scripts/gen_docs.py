@@ -37,6 +37,38 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+CONTRACT = """## The exit contract
+
+Every command, every run:
+
+| exit | meaning | stdout with `--format json` |
+|---|---|---|
+| 0 | clean: no errors, everyone assigned or excluded, every target met or on track, forms written | the command's document |
+| 1 | findings: errors (warnings with `--strict`), people in review or rejected, a target missed or a reconciliation break | the command's document |
+| 2 | usage or input error: a bad option or argument, an unreadable/hostile/broken file, a bad policy, catalogue or targets file, an output that would overwrite an input | `{"error": {…}}` (see below) |
+| 130 / 141 | interrupted (Ctrl-C) / the reader of stdout went away (`… \\| head`) | nothing more |
+
+Under `--format json` stdout carries exactly one JSON document, UTF-8, and nothing else; the
+human output (tables, progress, the one-line error) goes to stderr. The command's documents:
+`validate` → `{"files": […], "summary": {…}, "skipped": […]}` (docs/validate.md),
+`assign` → `{"people": […], "summary": {…}, "files": […], "skipped": […]}` (docs/assign.md),
+`render-forms` → the manifest (docs/forms.md), `acceptance-report` → the report
+(docs/acceptance.md), `template` → `{"written": path, "rows": n}`. On exit 2 the document is:
+
+```json
+{"error": {"code": "targets-invalid", "message": "targets.csv: …", "path": "targets.csv",
+           "reason": "error.targets_no_header", "params": {}}}
+```
+
+`code` is a finding code of docs/findings.md (`usage` for a bad command line, `file-unreadable`,
+`policy-invalid`, `catalog-invalid`, `targets-invalid`, `output-is-input`, …, or
+`out-of-memory` / `internal-error`); `message` is the same sentence as the stderr line, in the
+`--lang` language; `reason` is the text key of the message and `params` its values, for a
+script that wants its own wording. When `validate` or `assign` could not read one of several
+files, the `error` object sits beside the report of the files it did read.
+"""
+
+
 def cli_md() -> str:
     from typer.testing import CliRunner
 
@@ -45,7 +77,8 @@ def cli_md() -> str:
     os.environ["COLUMNS"] = "100"
     os.environ["TERM"] = "dumb"
     runner = CliRunner()
-    out = ["# CLI reference", "", "Generated from `--help` by `scripts/gen_docs.py`; do not edit by hand.", ""]
+    out = ["# CLI reference", "", "Generated from `--help` by `scripts/gen_docs.py`; do not edit by hand.", "",
+           *CONTRACT.splitlines(), ""]
     top = runner.invoke(app, ["--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
     out += ["## retiree-tools", "", "```text", top.output.rstrip(), "```", ""]
     names = re.findall(r"^\s{2}([a-z][a-z-]+)\s", top.output.split("Commands:")[1], re.M)

@@ -8,9 +8,12 @@ The public API — what the command line calls, and what a Python caller uses in
 - :func:`render_forms` — the handover forms of assigned files; their manifest
 - :func:`acceptance_report` — reconcile assigned files against targets; an ``AcceptanceReport``
 - :func:`write_template` — the blank input workbook
+- :func:`write_outputs_index` — the page linking a run's outputs (``out/index.html``)
 
 with :class:`Options` (sheet, enterprise, language, …), :class:`InputError` (exit code 2),
-:class:`Prefetch` (a head start on the first workbook) and :func:`tr` (the text catalogue).
+:class:`Prefetch` (a head start on the first workbook), :func:`scan_paths` (the files a command
+reads, and those of a directory it skips; :func:`skipped_line` says them) and :func:`tr` (the
+text catalogue).
 Names are imported on first use, so ``import retiree_tools`` stays light.
 """
 
@@ -29,9 +32,12 @@ _API = {
     "render_forms": "retiree_tools.forms.render",
     "acceptance_report": "retiree_tools.acceptance.report",
     "write_template": "retiree_tools.validate.template",
+    "write_outputs_index": "retiree_tools.forms.outputs_index",
     "InputError": "retiree_tools.findings.errors",
     "Prefetch": "retiree_tools.io.prefetch",
     "expand_paths": "retiree_tools.io.paths",
+    "scan_paths": "retiree_tools.io.paths",
+    "skipped_line": "retiree_tools.io.paths",
     "tr": "retiree_tools.texts",
     "cjk_font_available": "retiree_tools.forms.templates",
 }

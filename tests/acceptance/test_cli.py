@@ -131,7 +131,8 @@ def test_json_equals_library_and_ids_are_masked(batch):
 
 
 def test_terminal_table_is_masked_and_worst_first(batch):
-    r = run(batch["a"], batch["b"], "--targets", batch["targets"], "--roster", batch["roster"], "--as-of", AS_OF)
+    r = run(batch["a"], batch["b"], "--targets", batch["targets"], "--roster", batch["roster"], "--as-of", AS_OF,
+            "--verbose")
     assert r.stdout == ""
     assert pid(99) not in r.stderr and pid(99)[-4:] in r.stderr
     assert "移交企业" in r.stderr and "逾期未完成" in r.stderr
@@ -139,6 +140,18 @@ def test_terminal_table_is_masked_and_worst_first(batch):
     assert ent.index("逾期未完成") < ent.index("已达标")
     en = run(batch["a"], batch["b"], "--targets", batch["targets"], "--as-of", AS_OF, "--lang", "en")
     assert "Enterprise" in en.stderr and "overdue" in en.stderr
+
+
+def test_terminal_summary_counts_people_and_hides_settled_units(batch):
+    """By default the people lists are one line of counts (no ID number at all, masked or
+    not) and only the receiving units not met or on track are listed; --verbose lists them."""
+    args = (batch["a"], batch["b"], "--targets", batch["targets"], "--roster", batch["roster"], "--as-of", AS_OF)
+    short, full = run(*args), run(*args, "--verbose")
+    assert short.returncode == full.returncode == 1
+    assert pid(99)[-4:] not in short.stderr and pid(99)[-4:] in full.stderr
+    assert "名册中有、名单中没有的人员 1" in short.stderr
+    assert "--verbose" in short.stderr
+    assert len(short.stderr.splitlines()) < len(full.stderr.splitlines())
 
 
 def test_directory_of_assigned_files(batch):

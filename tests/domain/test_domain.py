@@ -55,7 +55,7 @@ def test_credit_code_check_agrees_with_stdnum_on_digit_leading_codes(body):
 
 
 def test_credit_code_with_letter_first_is_accepted():
-    # GB 32100 allows A/N/Y as the registering authority; stdnum rejects these (DOMAIN.md)
+    # GB 32100-2015 allows A/N/Y as the registering authority; stdnum rejects these
     body = "Y1320000MA1234567"[:17]
     total = sum("0123456789ABCDEFGHJKLMNPQRTUWXY".index(c) * w for c, w in
                 zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], strict=True))
@@ -80,7 +80,7 @@ def test_date_forms(text, expected):
 
 
 def test_statutory_age_examples_from_the_2024_measures():
-    # DOMAIN.md: a woman (original 55) born 1971-04 retires 2026-08 at 55 years 4 months
+    # 渐进式延迟法定退休年龄 (2024 decision of the NPC Standing Committee): a woman (original 55) born 1971-04 retires 2026-08 at 55 years 4 months
     assert statutory_age_months(1971, 4, False, True) == 55 * 12 + 4
     assert statutory_age_months(1964, 12, True, False) == 60 * 12
     assert statutory_age_months(1965, 1, True, False) == 60 * 12 + 1

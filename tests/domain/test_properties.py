@@ -75,6 +75,8 @@ _HEADER_CODES = {"column-guessed", "duplicate-column", "id-column-numeric", "mis
 def check_report(report) -> None:
     for fr in report.files:
         header = fr.header_row
+        s = fr.summary()
+        assert s["people"] >= s["people_with_errors"], s  # a finding about the header is no person
         for f in fr.findings:
             assert f.code in CODES, f.code
             assert f.severity in ("error", "warning", "info")

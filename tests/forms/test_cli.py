@@ -65,7 +65,8 @@ def test_nobody_assigned_exits_0_with_note(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [
     ["--forms", "summary,bogus"],
-    ["--date", "2025/06/30"],
+    ["--date", "2025年6月"],  # a month: which day?
+    ["--date", "30/06/2025"],
     ["--templates", "/nonexistent/templates"],
 ])
 def test_usage_errors(tmp_path: Path, args: list[str]) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from retiree_tools.acceptance.report import acceptance_report
 from retiree_tools.assign.writer import write_assigned
+from retiree_tools.findings.errors import InputError
 from retiree_tools.forms.outputs_index import render_outputs_index, write_outputs_index
 from retiree_tools.forms.render import render_forms
 from retiree_tools.texts import tr
@@ -186,5 +187,30 @@ def test_unreadable_files_give_no_counts(tmp_path: Path) -> None:
 def test_empty_directory(tmp_path: Path) -> None:
     html = write_outputs_index(tmp_path, "en").read_text(encoding="utf-8")
     assert tr("outputs.none", "en") in html and not _parse(html).hrefs
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(InputError):
         write_outputs_index(tmp_path / "missing", "zh")
+
+
+def test_the_index_command_writes_the_page_and_never_replaces_the_office_own(out: Path, tmp_path: Path) -> None:
+    """``retiree-tools index OUT`` (the demo's last step): the page, JSON ``written``; an
+    index.html of the office's own is refused (exit 2, JSON error), a missing directory too."""
+    import shutil
+
+    from support.cli import run
+
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "index.html").unlink(missing_ok=True)
+    r = run("index", copy, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"written": str(copy / "index.html")}
+    assert "已写出" in r.stderr
+    first = (copy / "index.html").read_bytes()
+    assert run("index", copy, "-q").returncode == 0 and (copy / "index.html").read_bytes() == first  # ours: rewritten
+    (copy / "index.html").write_text("<html>本中心的目录页</html>", encoding="utf-8")
+    r = run("index", copy, "--format", "json")
+    assert r.returncode == 2 and "拒绝覆盖" in r.stderr and "Traceback" not in r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "usage"
+    assert (copy / "index.html").read_text(encoding="utf-8") == "<html>本中心的目录页</html>"
+    r = run("index", tmp_path / "missing", "--lang", "en")
+    assert r.returncode == 2 and "not a directory" in r.stderr

@@ -376,15 +376,16 @@ def test_pii_masked_in_every_command_unless_show_pii(tmp_path, sandbox):
     out = tmp_path
     base = [
         ["validate", a, b],
+        ["validate", a, b, "--verbose", "--max-rows", "1000"],
         ["validate", a, b, "--format", "json"],
         ["assign", a, b, "--catalog", SAMPLES / "catalog.csv", "-o", out / "assigned.xlsx"],
-        ["assign", a, b, "--catalog", SAMPLES / "catalog.csv", "--format", "json", "--max-rows", "1000"],
+        ["assign", a, b, "--catalog", SAMPLES / "catalog.csv", "--format", "json", "--max-rows", "1000", "--verbose"],
     ]
     later = [
         ["render-forms", out / "assigned.xlsx", "--out-dir", out / "forms"],
         ["render-forms", out / "assigned.xlsx", "--out-dir", out / "forms2", "--format", "json"],
         ["acceptance-report", out / "assigned.xlsx", "--targets", SAMPLES / "targets.csv", "--roster",
-         SAMPLES / "roster.csv", "--as-of", AS_OF, "--max-rows", "1000"],
+         SAMPLES / "roster.csv", "--as-of", AS_OF, "--max-rows", "1000", "--verbose"],
         ["acceptance-report", out / "assigned.xlsx", "--targets", SAMPLES / "targets.csv", "--roster",
          SAMPLES / "roster.csv", "--as-of", AS_OF, "--format", "json"],
     ]
@@ -395,14 +396,15 @@ def test_pii_masked_in_every_command_unless_show_pii(tmp_path, sandbox):
         assert not leaked, (r.argv[:1], leaked[:5])
     # --show-pii lifts it: the same commands then show the real numbers
     shown = sandbox.run_many([
-        ["validate", a, b, "--show-pii"],
+        ["validate", a, b, "--show-pii", "--verbose"],
         ["validate", a, b, "--format", "json", "--show-pii"],
         ["assign", a, b, "--catalog", SAMPLES / "catalog.csv", "--format", "json", "--show-pii"],
-        ["acceptance-report", out / "assigned.xlsx", "--roster", SAMPLES / "roster.csv", "--as-of", AS_OF, "--show-pii"],
+        ["acceptance-report", out / "assigned.xlsx", "--roster", SAMPLES / "roster.csv", "--as-of", AS_OF, "--show-pii",
+         "--verbose"],
     ])
     for r in shown:
         assert r.rc in (0, 1), r.describe()
         assert any(v in r.stderr or v in r.stdout for v in pii), r.argv[:1]
     # and the files for the office keep them in full (the clerk needs them)
-    doc = json.loads(results[1].stdout)
+    doc = json.loads(results[2].stdout)
     assert doc["files"]

@@ -61,11 +61,11 @@ def test_json_equals_library_and_is_masked(dirty):
 def test_terminal_output_masks_pii_unless_asked(tmp_path):
     ident = person(1)[3]
     path = write_openpyxl(tmp_path / "x.xlsx", [person(1), person(2, 身份证号码=ident), person(3, 联系电话="1381234567")])
-    r = run("validate", path)
+    r = run("validate", path, "--verbose")
     assert ident not in r.stderr and ident not in r.stdout
     assert "1381234567" not in r.stderr
     assert ident[:6] in r.stderr  # the masked form is there
-    r = run("validate", path, "--show-pii")
+    r = run("validate", path, "--show-pii", "--verbose")
     assert ident in r.stderr
 
 
@@ -126,8 +126,11 @@ def test_directory_input_and_cross_file_duplicate(tmp_path):
     write_openpyxl(d / "a.xlsx", [person(1)])
     write_csv(d / "b.csv", [person(1)], "gbk")
     (d / "~$a.xlsx").write_bytes(b"lock")
-    doc = json.loads(run("validate", d, "--format", "json", "-q").stdout)
-    assert [Path(f["path"]).name for f in doc["files"]] == ["a.xlsx", "b.csv"]
+    doc = json.loads(run("validate", d, "--format", "json", "-q").stdout)  # a directory: its workbooks
+    assert [Path(f["path"]).name for f in doc["files"]] == ["a.xlsx"]
+    assert [(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]] == [("b.csv", "text-file")]
+    doc = json.loads(run("validate", d, d / "b.csv", "--format", "json", "-q").stdout)  # a CSV when named
+    assert [Path(f["path"]).name for f in doc["files"]] == ["a.xlsx", "b.csv"] and doc["skipped"] == []
     assert [x["code"] for x in doc["files"][1]["findings"]] == ["id-duplicate"]
 
 
@@ -181,11 +184,11 @@ def test_log_output_is_laid_out_wide_without_a_terminal(dirty):
     """Piped to a log (no terminal, no COLUMNS) a finding's message stays on one line instead
     of being folded into rich's default 80 columns."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "RETIREE_TOOLS_DEBUG")}
-    r = subprocess.run([*EXE, "validate", str(dirty)], capture_output=True, text=True, env=env, timeout=120)
+    r = subprocess.run([*EXE, "validate", str(dirty), "--verbose"], capture_output=True, text=True, env=env, timeout=120)
     lines = r.stderr.splitlines()
     assert max(map(len, lines)) > 80
     assert any("与身份证号码（男）不一致" in line for line in lines)  # the whole message on one line
-    narrow = subprocess.run([*EXE, "validate", str(dirty)], capture_output=True, text=True, env={**env, "COLUMNS": "80"}, timeout=120)
+    narrow = subprocess.run([*EXE, "validate", str(dirty), "--verbose"], capture_output=True, text=True, env={**env, "COLUMNS": "80"}, timeout=120)
     assert max(map(len, narrow.stderr.splitlines())) <= 80
 
 

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from retiree_tools.domain.dates import INVALID, parse_one
+from retiree_tools.domain.dates import parse_day
 from retiree_tools.domain.idcard import ID15, normalise_id, upgrade_15
 from retiree_tools.domain.text import clean_value, fold_width, header_key
 from retiree_tools.findings.errors import InputError
@@ -102,11 +101,9 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_date(text: str) -> date | None:
-    """A date in any form dates.parse_one accepts; a year-month means the month's last day."""
-    y, m, d = parse_one(fold_width(text).strip())
-    if (y, m, d) == INVALID:
-        return None
-    return date(y, m, d or calendar.monthrange(y, m)[1])
+    """A date in any form people type (see :func:`retiree_tools.domain.dates.parse_day`); a
+    year-month means the month's last day."""
+    return parse_day(text)
 
 
 def read_targets(path: str | Path) -> list[Target]:

@@ -88,7 +88,7 @@ def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = 
         if out.suffix.lower() not in SUFFIXES:
             raise InputError("usage", reason="error.output_suffix", allowed=" / ".join(SUFFIXES), name=out.name)
     given = list(paths)
-    refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given)])
+    refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given, "assigned")])
     frame = read_assigned(given, columns=COLUMNS)
     tg = read_targets(targets) if targets is not None else None
     ro = read_roster(roster) if roster is not None else None

@@ -26,6 +26,14 @@ _LEVEL_ALIASES = {
     "township": "township", "乡镇": "township", "镇": "township", "乡": "township",
     "community": "community", "社区": "community", "村": "community", "居委会": "community", "村委会": "community",
 }
+
+
+def level_of(word: object) -> str | None:
+    """The catalogue level a word names (``county``, ``街道``, ``县级``, …) or None."""
+    w = str(word or "").strip()
+    return _LEVEL_ALIASES.get(w.lower(), _LEVEL_ALIASES.get(w))
+
+
 _COLUMN_ALIASES = {
     "code": ["code", "代码", "编码", "区划代码", "单位代码", "统计用区划代码"],
     "name": ["name", "名称", "单位名称", "接收单位", "区划名称"],
@@ -205,7 +213,7 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
             continue
         if not name:
             problems.append(msg("error.catalog_empty_name", row=i))
-        level = _LEVEL_ALIASES.get(get("level").lower(), _LEVEL_ALIASES.get(get("level")))
+        level = level_of(get("level"))
         if level is None:
             problems.append(msg("error.catalog_bad_level", row=i, level=get("level")))
             level = "community"

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -28,11 +29,28 @@ class Fmt(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages and reports: zh (default) or en.")]
-FormatOpt = Annotated[Fmt, typer.Option("--format", help="table: human output on stderr; json: one JSON document on stdout.")]
-PolicyOpt = Annotated[str | None, typer.Option("--policy", help="A locality's policy TOML merged over the default one.")]
-ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show ID numbers, bank accounts and phones unmasked on the terminal.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No human output on stderr (exit code and files only).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", metavar="zh|en",
+                                       help="消息和报告的语言：zh（默认）或 en。Language of messages and reports.")]
+FormatOpt = Annotated[Fmt, typer.Option("--format", metavar="table|json",
+                                        help="table：给人看的表格（stderr）；json：stdout 上一个 JSON 文档，供脚本读取。"
+                                        "table: human output on stderr; json: one JSON document on stdout.")]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", metavar="TOML",
+                                               help="本地政策文件，覆盖默认政策的同名条目。A locality's policy TOML merged over the default one.")]
+ShowPiiOpt = Annotated[bool, typer.Option("--show-pii",
+                                          help="终端上不遮盖身份证号、银行账号和电话。Show ID numbers, bank accounts and phones unmasked.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="stderr 上不输出给人看的内容（只有退出码和文件）。No human output on stderr.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="终端上显示完整明细表（默认只显示汇总）。Full tables on the terminal (default: summaries).")]
+ColumnsOpt = Annotated[str | None, typer.Option("--columns", metavar="表头=字段,…",
+                                                help="本次运行改写列的识别：'表头=字段,表头=字段'（字段键或标准表头；'表头=' 表示忽略该列）。"
+                                                "Override how columns are read: 'header=field,…' ('header=' ignores the column).")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="工作表",
+                                              help="要读的工作表（默认：自动找到名册所在的表）。Sheet to read (default: the one holding the roster).")]
+EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", metavar="名称",
+                                                   help="文件里没写移交单位名称时用它。Enterprise name when the file does not say it.")]
+CreditCodeOpt = Annotated[str | None, typer.Option("--credit-code", metavar="代码",
+                                                   help="移交单位的统一社会信用代码。The enterprise's unified social credit code.")]
 
 
 def console():
@@ -53,6 +71,17 @@ def console():
 LOG_WIDTH = 160
 
 
+def table(title: str | None = None, **kw: Any):
+    """A terminal table as every command shows it: title on the left, a line under the
+    header, no outer frame (two lines fewer per table than rich's default box), one space
+    between columns (a wide table still fits 100 columns)."""
+    from rich import box
+    from rich.table import Table
+
+    kw.setdefault("collapse_padding", True)
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **kw)
+
+
 MAX_SHOWN = 300  # characters of one value shown on the terminal (a 10 MB cell must not hang rich)
 
 
@@ -70,10 +99,18 @@ def plain(text: object):
 
 
 def print_json(data: Any) -> None:
-    """One JSON document on stdout: indented on a terminal, compact (faster, smaller) in pipes."""
+    """One JSON document on stdout, always UTF-8 (JSON's encoding, whatever the console's code
+    page: on Windows a pipe would otherwise be GBK and a rare name character fail): indented
+    on a terminal, compact (faster, smaller) in pipes."""
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or sys.stdout.isatty():  # a terminal shows text in its own encoding
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
     sys.stdout.flush()
 
 
@@ -86,10 +123,31 @@ def one_line(message: str, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit * 3 // 4] + " … " + text[-limit // 4:]
 
 
-def fail(message: str) -> None:
-    """One line on stderr, exit 2."""
+def fail(message: str, error: dict | None = None) -> None:
+    """One line on stderr, exit 2; with ``error`` (``--format json``) also the one JSON
+    document on stdout: ``{"error": {"code", "message", …}}``."""
     sys.stderr.write(f"retiree-tools: {one_line(message)}\n")
+    if error is not None:
+        print_json({"error": error})
     raise typer.Exit(EXIT_USAGE)
+
+
+def error_document(code: str, message: str, path: str | None = None, reason: str | None = None,
+                   params: dict | None = None) -> dict:
+    """The ``error`` object of an exit-2 JSON document (docs/cli.md)."""
+    return {"code": code, "message": message, "path": path, "reason": reason, "params": params or {}}
+
+
+def with_error(doc: dict, fatal) -> dict:
+    """A report document (validate, assign) of a run that ends with exit 2 — a file could not
+    be read — carries the same ``error`` object as every other exit 2: the first such file's
+    code and message (the report's ``files`` say the rest)."""
+    if fatal:
+        fr, f = fatal[0]
+        d = f.to_dict(show_pii=False)
+        doc["error"] = error_document(d["code"], f"{Path(fr.path).name}: {d['message']}", path=str(fr.path),
+                                      reason=d["params"].get("reason"), params=d["params"])
+    return doc
 
 
 def fatal_lines(fatal) -> None:
@@ -100,6 +158,40 @@ def fatal_lines(fatal) -> None:
 
     for fr, f in fatal:
         sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
+
+
+@contextlib.contextmanager
+def progress_bar(lang: str, enabled: bool = True):
+    """A progress bar on stderr for validate and assign — files done, rows read, elapsed —
+    yielding the ``Options.progress`` callback; None (no bar) when stderr is not a terminal
+    (a log, a pipe, a cron job), under ``-q``, or when ``enabled`` is false. The bar is removed
+    when the work is done, so that it leaves nothing in the scrollback."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from retiree_tools import tr
+
+    with Progress(TextColumn(tr("cli.progress_files", lang)), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rows]} " + tr("cli.progress_rows", lang)), TimeElapsedColumn(),
+                  console=console(), transient=True) as bar:
+        task = bar.add_task("", total=None, rows=0)
+
+        def tick(done: int, total: int, rows: int) -> None:
+            bar.update(task, completed=done, total=total, rows=rows)
+
+        yield tick
+
+
+def skipped_notice(skipped: list[dict], lang: str) -> None:
+    """One stderr line naming the files of a directory that were not read, and why
+    (``跳过 2 个文件：说明.txt（不是工作簿，要读请直接写出文件名）、…``): nothing is skipped silently."""
+    from retiree_tools.io.paths import skipped_line
+
+    line = skipped_line(skipped, lang)
+    if line:
+        console().print(plain(line), style="yellow")
 
 
 EXIT_PIPE = 141  # 128 + SIGPIPE
@@ -123,12 +215,19 @@ def guarded(fn: F) -> F:
 
         lang = kwargs.get("lang")
         lang_s = lang.value if isinstance(lang, Lang) else "zh"
+        json_out = kwargs.get("fmt") is Fmt.json
+
+        def doc(code: str, message: str, **more: Any) -> dict | None:
+            return error_document(code, message, **more) if json_out else None
+
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
         except InputError as exc:
-            fail(exc.message(lang_s))
+            params = {k: v for k, v in exc.finding_params(lang_s).items() if k != "reason"}
+            fail(exc.message(lang_s), doc(exc.code, exc.message(lang_s), path=exc.path, reason=exc.reason,
+                                          params=params))
         except KeyboardInterrupt:
             sys.stderr.write(f"retiree-tools: {tr('error.interrupted', lang_s)}\n")
             raise typer.Exit(130) from None
@@ -136,10 +235,11 @@ def guarded(fn: F) -> F:
             _quiet_stdout()      # SIGPIPE'd tool would, with its exit code
             raise typer.Exit(EXIT_PIPE) from None
         except MemoryError:
-            fail(tr("error.out_of_memory", lang_s))
+            fail(tr("error.out_of_memory", lang_s), doc("out-of-memory", tr("error.out_of_memory", lang_s)))
         except Exception as exc:  # noqa: BLE001 - last line of defence
             if os.environ.get("RETIREE_TOOLS_DEBUG"):
                 raise
-            fail(tr("error.internal", lang_s, what=f"{type(exc).__name__}: {str(exc)[:200]}"))
+            message = tr("error.internal", lang_s, what=f"{type(exc).__name__}: {str(exc)[:200]}")
+            fail(message, doc("internal-error", message))
 
     return wrapper  # type: ignore[return-value]

@@ -15,11 +15,14 @@ from retiree_tools.cli.common import (
     Lang,
     LangOpt,
     QuietOpt,
+    VerboseOpt,
     console,
     guarded,
     plain,
     print_json,
+    table,
 )
+from retiree_tools.cli.help import HelpCommand
 
 
 def _t(key: str, lang: str, **params: object) -> str:
@@ -29,27 +32,48 @@ def _t(key: str, lang: str, **params: object) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("render-forms")(render_forms_cmd)
+    app.command("render-forms", cls=HelpCommand)(render_forms_cmd)
 
 
 @guarded
 def render_forms_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Assigned files (.xlsx or .csv written by `assign`) or directories of them.")],
-    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Directory to write the forms into; replaced as a whole.")],
-    forms: Annotated[str, typer.Option("--forms", help="Forms to write, comma-separated: summary,registration,card,agreement,receipt.")]
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="分配结果", show_default=False,
+        help="assign 写出的分配结果（.xlsx 或 .csv）或放它们的目录。Assigned files written by assign, or directories.")],
+    out_dir: Annotated[Path, typer.Option(
+        "--out-dir", "-o", metavar="目录",
+        help="表单写入的目录（整个替换）。Directory to write the forms into; replaced as a whole.")],
+    forms: Annotated[str, typer.Option(
+        "--forms", metavar="表单,…",
+        help="要生成的表单，逗号分隔 Forms, comma-separated：summary 汇总表, registration 登记表, card 联系卡, "
+        "agreement 服务协议书, receipt 交接清单。")]
     = "summary,registration,card,agreement,receipt",
-    templates: Annotated[Path | None, typer.Option("--templates", help="Directory whose templates replace the packaged ones of the same file name.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Date printed on the forms (YYYY-MM-DD); default: blank lines to fill in.")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write PDF files (needs: pip install 'retiree-tools[pdf]').")] = False,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", metavar="目录",
+        help="本地模板目录：同名文件替换内置模板。Templates replacing the packaged ones of the same name.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="日期",
+        help="表单上印的日期，如 2026-11-23 或 2026年11月23日（默认留空待填）。Date printed on the forms (default: blank).")] = None,
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="同时生成 PDF（需 pip install 'retiree-tools[pdf]'）。Also write PDF files.")] = False,
+    verbose: VerboseOpt = False,
     lang: LangOpt = Lang.zh,
     fmt: FormatOpt = Fmt.table,
     quiet: QuietOpt = False,
 ) -> None:
-    """Render the handover forms for the people with status assigned (生成移交表单).
+    """生成移交表单：为已分配的人员按区县/接收单位/移交单位生成可打印的表单。
+    Render print-ready handover forms for the people assigned, per county, receiving unit and enterprise.
 
-    Writes, per county / receiving unit / enterprise: 汇总表 (xlsx + html), 个人情况登记表,
-    服务联系卡, 服务协议书; per enterprise and county: 交接清单; plus index.html and
-    manifest.json. Exit codes: 0 written (also when nobody is assigned), 2 usage or input error.
+    每组：汇总表（xlsx 和 html）、个人情况登记表、服务联系卡、服务协议书；每个移交单位和区县：交接清单；
+    另有 index.html（先打开它 open first）和 manifest.json。Templates are Jinja2 (see docs/forms.md).
+
+    退出码 Exit codes：0 已写出（无人可移交时也是 0）written；2 用法或输入错误 usage or input error.
+
+    示例 Examples:
+
+    \b
+      retiree-tools render-forms out/assigned.xlsx -o out/forms --date 2026-11-23
+      retiree-tools render-forms out/assigned.xlsx -o out/forms --forms summary,receipt --pdf
     """
     from retiree_tools import render_forms
 
@@ -66,7 +90,7 @@ def render_forms_cmd(
     if fmt is Fmt.json:
         print_json(manifest)
     if not quiet:
-        _summary(manifest, out_dir, lg)
+        _summary(manifest, out_dir, lg, verbose)
     raise typer.Exit(EXIT_OK)
 
 
@@ -83,10 +107,9 @@ def _with_progress(run, lang: str):
         return run(cb)
 
 
-def _summary(manifest: dict, out_dir: Path, lang: str) -> None:
-    """Per county × unit × enterprise: people and files. Names of units and enterprises only; no PII."""
-    from rich.table import Table
-
+def _summary(manifest: dict, out_dir: Path, lang: str, verbose: bool = False) -> None:
+    """Per county (units, enterprises, people, files); with ``verbose`` per county × unit ×
+    enterprise. Names of units and enterprises only; no PII."""
     con = console()
     rows: dict[tuple[str, str, str], list[int]] = {}
     for f in manifest["files"]:
@@ -97,13 +120,30 @@ def _summary(manifest: dict, out_dir: Path, lang: str) -> None:
         entry = rows.setdefault(key, [0, 0])
         entry[0] = max(entry[0], f["people"])
         entry[1] += 1
-    if rows:
-        table = Table(title=_t("title", lang), title_justify="left")
+    if rows and verbose:
+        tbl = table(_t("title", lang))
         for key in ("county", "unit", "enterprise", "people", "files"):
-            table.add_column(_t(key, lang), overflow="fold")
+            tbl.add_column(_t(key, lang), overflow="fold")
         for (c, u, e), (n, files) in sorted(rows.items()):
-            table.add_row(plain(c), plain(u), plain(e), str(n), str(files))
-        con.print(table)
+            tbl.add_row(plain(c), plain(u), plain(e), str(n), str(files))
+        con.print(tbl)
+    elif rows:
+        counties: dict[str, list] = {}
+        for (c, u, e), (n, files) in rows.items():
+            entry = counties.setdefault(c, [set(), set(), 0, 0])
+            entry[0].add(u)
+            entry[1].add(e)
+            entry[2] += n
+            entry[3] += files
+        tbl = table(_t("title", lang))
+        for key in ("county", "units", "enterprises", "people", "files"):
+            tbl.add_column(_t(key, lang), justify="left" if key == "county" else "right")
+        for c, (units, ents, n, files) in sorted(counties.items()):
+            tbl.add_row(plain(c), str(len(units)), str(len(ents)), str(n), str(files))
+        con.print(tbl)
+        index = next((f["path"] for f in manifest["files"] if f["kind"] == "index"), None)
+        if index:
+            con.print(plain(_t("open_index", lang, path=str(out_dir / index))))
     p = manifest["people"]
     if p["assigned"] == 0:
         con.print(plain(_t("none", lang)), style="yellow")

@@ -33,6 +33,21 @@ _MIN_SERIAL = 3654  # 1910-01-01
 INVALID = (0, 0, 0)
 
 
+def parse_day(text: str, month_end: bool = True) -> date | None:
+    """A date typed by a person — on the command line (``--date``, ``--as-of``) or in a
+    targets file — in any form :func:`parse_one` reads (2026-11-23, 2026/11/23, 2026年11月23日,
+    20261123, full-width digits); ``None`` when it is none. A year and month alone means the
+    month's last day (a deadline), or ``None`` when ``month_end`` is false (a form's date)."""
+    import calendar
+
+    from retiree_tools.domain.text import fold_width
+
+    y, m, d = parse_one(fold_width(text).strip())
+    if (y, m, d) == INVALID or (d == 0 and not month_end):
+        return None
+    return date(y, m, d or calendar.monthrange(y, m)[1])
+
+
 def parse_one(text: str) -> tuple[int, int, int]:
     """(year, month, day) or :data:`INVALID`; day is 0 for a year-month value."""
     t = text.strip().replace(" ", "") if "年" in text else text.strip()

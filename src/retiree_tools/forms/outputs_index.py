@@ -34,16 +34,20 @@ _SUMMARY_ROWS = 200  # the acceptance summary sheet is read this far at most
 def write_outputs_index(out_dir: Path, lang: str) -> Path:
     """Scan ``out_dir`` for the pipeline's outputs and write ``out_dir/index.html`` (atomically,
     0600), the reader's language ``lang`` (``zh`` or ``en``) first and the other beside it.
-    Returns the path written. Raises ValueError for an unknown ``lang``, NotADirectoryError
-    when ``out_dir`` is not a directory."""
+    Returns the path written. Raises ValueError for an unknown ``lang``; InputError (usage)
+    when ``out_dir`` is not a directory or holds an ``index.html`` this tool did not write
+    (a page of the office's own is never replaced)."""
+    from retiree_tools.findings.errors import InputError
     from retiree_tools.io.safe import write_text_atomic
 
     out_dir = Path(out_dir)
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     if not out_dir.is_dir():
-        raise NotADirectoryError(str(out_dir))
+        raise InputError("usage", reason="error.index_not_dir", path=str(out_dir))
     target = out_dir / INDEX
+    if target.exists() and not _ours(target):
+        raise InputError("usage", reason="error.index_not_ours", path=str(target))
     write_text_atomic(target, render_outputs_index(out_dir, lang))
     return target
 
@@ -172,6 +176,18 @@ def _acceptance(out: Path, lang: str) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------------------------
 # reading counts (any failure: no counts)
 # ---------------------------------------------------------------------------------------------
+
+_MARK = b'<meta name="generator" content="retiree-tools outputs-index">'
+
+
+def _ours(page: Path) -> bool:
+    """Whether ``page`` is an outputs index this tool wrote (its generator mark near the top)."""
+    try:
+        with page.open("rb") as fh:
+            return _MARK in fh.read(4096)
+    except OSError:
+        return False
+
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:

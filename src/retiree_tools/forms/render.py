@@ -24,7 +24,7 @@ from retiree_tools.forms.plan import (
 )
 from retiree_tools.forms.summary_xlsx import summary_xlsx_bytes
 from retiree_tools.forms.templates import Renderer, html_to_pdf, require_weasyprint
-from retiree_tools.texts import msg
+from retiree_tools.texts import msg, tr
 
 GENERATOR = "retiree-tools render-forms"
 MANIFEST_VERSION = 1
@@ -45,14 +45,16 @@ def parse_forms(spec: str | Iterable[str] | None) -> list[str]:
 
 
 def parse_date(value: str | dt.date | None) -> dt.date | None:
+    """``--date``: a day in any form people type (2026-11-23, 2026年11月23日, …; the same
+    reader as ``--as-of`` and the targets file); a month alone is refused (which day?)."""
+    from retiree_tools.domain.dates import parse_day
+
     if value is None or isinstance(value, dt.date):
         return value
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    day = parse_day(value, month_end=False)
+    if day is None:
         raise InputError("usage", reason="error.date_form", value=repr(value))
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError("usage", reason="error.date_invalid", value=repr(value)) from None
+    return day
 
 
 def date_context(date: dt.date | None) -> dict[str, Any]:
@@ -139,15 +141,16 @@ def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | 
     Raises InputError (exit 2) for unreadable or non-assigned inputs, a refused out-dir, a
     missing or broken template, or ``pdf`` without weasyprint."""
     from retiree_tools.assign.reader import read_assigned
-    from retiree_tools.io.paths import expand_paths
+    from retiree_tools.io.paths import nothing_to_read, scan_paths
     from retiree_tools.io.safe import atomic_dir
 
     kinds = parse_forms(forms)
     day = parse_date(date)
     given = [Path(p) for p in paths]
-    files = expand_paths(given)
+    found = scan_paths(given, "assigned")  # directories: the assigned files (xlsx, csv) in them
+    files = found.files
     if not files:
-        raise InputError("usage", reason="error.no_assigned_files")
+        raise nothing_to_read(found.skipped, "error.no_assigned_files")
     out = Path(out_dir)
     check_out_dir(out, [*given, *files])
     renderer = Renderer(templates)
@@ -218,6 +221,23 @@ def _up(rel_dir: str) -> str:
     return "../" * (rel_dir.count("/") + 1)
 
 
+def level_text(level: str) -> dict[str, str]:
+    """A receiving unit's level for the index: the catalogue level (``county``, ``street`` …;
+    ``""`` when the word is not one) and its word in Chinese and English (an unknown word as
+    written)."""
+    from retiree_tools.assign.catalog import level_of
+
+    key = level_of(level) or ""
+    if not key:
+        return {"key": "", "zh": level, "en": level}
+    return {"key": key, "zh": tr(f"forms.level.{key}", "zh"), "en": tr(f"forms.level.{key}", "en")}
+
+
+def county_anchor(code: str) -> str:
+    """The ``id`` of a county's section in index.html (``c-321002``; ``c-none`` for no county)."""
+    return "c-" + (re.sub(r"[^0-9A-Za-z_-]", "_", code) if code else "none")
+
+
 def _index_context(plan: Plan, entries: list[dict[str, Any]], kinds: list[str]) -> dict[str, Any]:
     """Counties → receipts and units → enterprise packets with links to their files."""
     links: dict[str, list[dict[str, str]]] = {}
@@ -230,14 +250,16 @@ def _index_context(plan: Plan, entries: list[dict[str, Any]], kinds: list[str]) 
                                              "title": TITLES[e["kind"]], "name": name})
     counties: dict[str, dict[str, Any]] = {}
     for k in plan.packets:
-        c = counties.setdefault(k.county["code"], {**k.county, "units": {}, "receipts": [], "people": 0})
-        u = c["units"].setdefault(k.unit["code"], {**k.unit, "packets": [], "people": 0})
+        c = counties.setdefault(k.county["code"], {**k.county, "units": {}, "receipts": [], "people": 0,
+                                                   "anchor": county_anchor(k.county["code"])})
+        u = c["units"].setdefault(k.unit["code"], {**k.unit, "packets": [], "people": 0, "level_text": level_text(k.unit["level"])})
         u["packets"].append({"enterprise": k.enterprise, "people": len(k.people), "files": links.get(k.rel_dir, [])})
         u["people"] += len(k.people)
         c["people"] += len(k.people)
     if "receipt" in kinds:
         for r in plan.receipts:
-            c = counties.setdefault(r.county["code"], {**r.county, "units": {}, "receipts": [], "people": 0})
+            c = counties.setdefault(r.county["code"], {**r.county, "units": {}, "receipts": [], "people": 0,
+                                                       "anchor": county_anchor(r.county["code"])})
             c["receipts"].append({"enterprise": r.enterprise, "counts": r.counts, "files": links.get(r.rel_path, [])})
     ordered = []
     for code in sorted(counties, key=lambda c: (c == "", c)):  # unplaced people last

@@ -1,9 +1,10 @@
 """Every text a user reads, in Chinese (default) and English: one catalogue, one lookup.
 
 The catalogue is split by area into the modules of this package (finding titles and messages,
-input errors, validate, assign, forms, acceptance, the CLI); :data:`TEXTS` merges them and a
-key defined twice is an error at import. :func:`tr` looks a key up: an unknown key is a bug
-(``KeyError``); a placeholder without a value is left as written, so a message never fails.
+input errors, validate, assign, forms, the outputs index, acceptance, the CLI); :data:`TEXTS`
+merges them and a key defined twice is an error at import. :func:`tr` looks a key up: an
+unknown key is a bug (``KeyError``); a placeholder without a value is left as written, so a
+message never fails.
 Deferred texts (:class:`Msg`) carry a key and its parameters until the language is known —
 an :class:`~retiree_tools.findings.errors.InputError` raised deep in the library is rendered
 in the ``--lang`` of the command that shows it.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from retiree_tools.texts import acceptance, assign, cli, errors, findings, forms, validate
+from retiree_tools.texts import acceptance, assign, cli, errors, findings, forms, outputs, validate
 
 LANGS = ("zh", "en")
 
@@ -29,7 +30,7 @@ def _merge(*parts: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXTS: dict[str, tuple[str, str]] = _merge(findings.TEXTS, errors.TEXTS, validate.TEXTS, assign.TEXTS,
-                                           forms.TEXTS, acceptance.TEXTS, cli.TEXTS)
+                                           forms.TEXTS, outputs.TEXTS, acceptance.TEXTS, cli.TEXTS)
 
 
 class _Keep(dict):

@@ -33,6 +33,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "assign.reason": ("原因", "Reason"),
     "assign.file": ("文件", "File"),
     "assign.written": ("已写出：{path}", "written: {path}"),
+    "assign.units": ("接收单位数", "Units"),
+    "assign.rejected_note": ("退回补正 {n} 人：数据有错误，见 validate 的问题清单或批注副本（--verbose 逐人列出）",
+                             "{n} rejected for data errors: see validate's findings or the annotated copy (--verbose lists them)"),
+    "assign.more_attention": ("另有 {n} 人未列出，完整名单见 -o 写出的文件或 --format json",
+                              "{n} more not listed; all of them are in the -o file and in --format json"),
+    "assign.not_written": ("未写出分配结果文件：加 -o 分配结果.xlsx（或 .csv）写出，供 render-forms 和 acceptance-report 使用",
+                           "no assigned file written: add -o assigned.xlsx (or .csv) to write one for render-forms and acceptance-report"),
     "assign.more_units": ("……另有 {n} 个接收单位", "... {n} more units"),
     "assign.sheet_name": ("分配结果", "Assignments"),
 }
