@@ -67,8 +67,8 @@ def test_an_input_error_is_rendered_in_the_language_asked():
     assert err.message("en").startswith("c.csv: row 3: empty code; ") and "… 2 more" in err.message("en")
     assert tr("error.more", "en", n=2) in err.message("en")
     targets = InputError("targets-invalid", reason="error.targets_count", line=4, value="-3").with_path("t.csv")
-    assert targets.message("en") == "t.csv: line 4: target '-3' is not a whole number ≥ 0"
-    assert targets.message("zh") == "t.csv: 第 4 行：目标人数“-3”不是非负整数"
+    assert targets.message("en") == "t.csv: line 4: target '-3' must be a whole number from 0 to 10,000,000"
+    assert targets.message("zh") == "t.csv: 第 4 行：目标人数“-3”应为 0 到 1000 万之间的整数"
     assert targets.finding_params("en")["reason"] == "error.targets_count"
 
 

@@ -186,6 +186,12 @@ def _output_is_input(d: Path) -> list[Seen]:
     return _raised(lambda: validate_paths([path], options=Options(today=TODAY), annotate=path))
 
 
+def _output_failed(d: Path) -> list[Seen]:
+    path = write_openpyxl(d / "in.xlsx", [person(1)])
+    (d / "note.txt").write_text("a file, not a folder", encoding="utf-8")
+    return _raised(lambda: assign_paths([path], SAMPLES / "catalog.csv", output=d / "note.txt" / "assigned.xlsx"))
+
+
 def _usage(d: Path) -> list[Seen]:
     path = write_openpyxl(d / "in.xlsx", [person(1)])
     return _raised(lambda: assign_paths([path], SAMPLES / "catalog.csv", output=d / "assigned.txt"))
@@ -294,6 +300,8 @@ CASES: dict[str, Case] = {
     "targets-invalid": Case("targets CSV with a target of -5", _targets, why="error.targets_count"),
     "policy-invalid": Case("policy TOML with a top-level key unknown_key", _policy, why="error.policy_key"),
     "output-is-input": Case("validate_paths([in.xlsx], annotate=in.xlsx)", _output_is_input),
+    "output-failed": Case("assign_paths([in.xlsx], catalog, output='note.txt/assigned.xlsx') through a file",
+                          _output_failed, why="error.os.not_dir"),
     "usage": Case("assign_paths([in.xlsx], catalog, output='assigned.txt')", _usage, why="error.output_suffix"),
 }
 

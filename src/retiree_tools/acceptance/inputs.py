@@ -91,13 +91,18 @@ def parse_rate(text: str) -> float | None:
     return v if 0 < v <= 1 else None
 
 
+MAX_TARGET = 10_000_000  # people in one target: more than any city's retirees is a typing error
+
+
 def parse_count(text: str) -> int | None:
+    """A target count: a whole number from 0 to :data:`MAX_TARGET` (``1,200``, ``1200人``);
+    None for anything else (negative, fractional, 1e15, inf)."""
     t = fold_width(text).strip().replace(",", "").replace("，", "").removesuffix("人").strip()
     try:
         v = float(t)
     except ValueError:
         return None
-    return int(v) if v.is_integer() and v >= 0 else None
+    return int(v) if v.is_integer() and 0 <= v <= MAX_TARGET else None
 
 
 def parse_date(text: str) -> date | None:

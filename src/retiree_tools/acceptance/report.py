@@ -66,7 +66,7 @@ def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = 
     from retiree_tools.acceptance.inputs import parse_date, parse_rate
     from retiree_tools.acceptance.output import SUFFIXES, write_report
     from retiree_tools.io.paths import expand_paths
-    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools.io.safe import refuse_directory, refuse_inputs
     from retiree_tools.policy import Policy as _Policy
     from retiree_tools.policy import load_policy
 
@@ -87,6 +87,7 @@ def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = 
     for out in outs:
         if out.suffix.lower() not in SUFFIXES:
             raise InputError("usage", reason="error.output_suffix", allowed=" / ".join(SUFFIXES), name=out.name)
+    refuse_directory(*outs)
     given = list(paths)
     refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given, "assigned")])
     frame = read_assigned(given, columns=COLUMNS)

@@ -122,7 +122,7 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
     that would overwrite an input — all before any work."""
     from retiree_tools.findings.errors import InputError
     from retiree_tools.io.paths import nothing_to_read, scan_paths
-    from retiree_tools.io.safe import refuse_inputs
+    from retiree_tools.io.safe import output_failed, refuse_directory, refuse_inputs
     from retiree_tools.policy import Policy as _Policy
     from retiree_tools.policy import load_policy
 
@@ -136,6 +136,7 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
         from retiree_tools.assign.writer import check_suffix
 
         check_suffix(Path(output))
+        refuse_directory(output)
         refuse_inputs([output], [*given, *files, *([] if isinstance(catalog, Catalog) else [catalog])])
     pol = policy if isinstance(policy, _Policy) else load_policy(policy)
     opts = with_columns(opts, pol)
@@ -159,12 +160,17 @@ def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, pol
     except BaseException as exc:
         if writer is not None:
             writer.abort(exc)
+        if isinstance(exc, OSError) and writer is not None:  # the disk filled, the directory went read-only …
+            raise output_failed(output, exc) from None
         raise
     if writer is not None:
         if result.fatal():  # an input could not be read: no assigned file that lacks its people
             writer.abort(InputError("file-unreadable"))
         else:
-            result.written = writer.close()
+            try:
+                result.written = writer.close()
+            except OSError as exc:
+                raise output_failed(output, exc) from None
     return result
 
 

@@ -137,7 +137,7 @@ class AssignedWriter:
             # the people's rows go, as sheet XML, to a file beside the output; close() puts them
             # into the workbook xlsxwriter lays out around them (header, widths, filter)
             self._sheet_name = tr("assign.sheet_name", lang)
-            fd, rows_path = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".rows", dir=self.path.parent)
+            fd, rows_path = tempfile.mkstemp(prefix=f".{self.path.name}.rt{os.getpid()}.", suffix=".rows", dir=self.path.parent)
             self._rows_path = Path(rows_path)
             self._rows = os.fdopen(fd, "wb")
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -132,6 +133,9 @@ def fail(message: str, error: dict | None = None) -> None:
     raise typer.Exit(EXIT_USAGE)
 
 
+_fail = fail  # the unmasked writer; guarded's fail masks first
+
+
 def error_document(code: str, message: str, path: str | None = None, reason: str | None = None,
                    params: dict | None = None) -> dict:
     """The ``error`` object of an exit-2 JSON document (docs/cli.md)."""
@@ -156,8 +160,10 @@ def fatal_lines(fatal) -> None:
     (file report, finding), as ``Report.fatal()`` gives it."""
     from pathlib import Path
 
+    from retiree_tools.domain.mask import mask_patterns
+
     for fr, f in fatal:
-        sys.stderr.write(f"retiree-tools: {one_line(Path(fr.path).name + ': ' + f.message)}\n")
+        sys.stderr.write(f"retiree-tools: {one_line(mask_patterns(Path(fr.path).name + ': ' + f.message))}\n")
 
 
 @contextlib.contextmanager
@@ -205,6 +211,18 @@ def _quiet_stdout() -> None:
         os.close(devnull)
 
 
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?:rt\d+\.)?[A-Za-z0-9_]+\.(?:tmp|rows)$")
+
+
+def _shown_path(filename: object) -> str | None:
+    """The file a user meant: ``.assigned.xlsx.rt12.ab.tmp`` is ``assigned.xlsx``."""
+    if not filename:
+        return None
+    p = Path(str(filename))
+    m = _TEMP_NAME.match(p.name)
+    return str(p.with_name(m.group("name"))) if m else str(p)
+
+
 def guarded(fn: F) -> F:
     """Turn library errors into one-line messages and exit 2; never a traceback (set
     RETIREE_TOOLS_DEBUG=1 to see one)."""
@@ -216,9 +234,20 @@ def guarded(fn: F) -> F:
         lang = kwargs.get("lang")
         lang_s = lang.value if isinstance(lang, Lang) else "zh"
         json_out = kwargs.get("fmt") is Fmt.json
+        show_pii = bool(kwargs.get("show_pii"))
 
         def doc(code: str, message: str, **more: Any) -> dict | None:
             return error_document(code, message, **more) if json_out else None
+
+        def fail(message: str, error: dict | None = None) -> None:
+            # an error about a cell may quote it: an ID, account or phone is masked unless --show-pii
+            if not show_pii:
+                from retiree_tools.domain.mask import mask_patterns
+
+                message = mask_patterns(message)
+                if error is not None:
+                    error = json.loads(mask_patterns(json.dumps(error, ensure_ascii=False)))
+            _fail(message, error)
 
         try:
             return fn(*args, **kwargs)
@@ -236,6 +265,11 @@ def guarded(fn: F) -> F:
             raise typer.Exit(EXIT_PIPE) from None
         except MemoryError:
             fail(tr("error.out_of_memory", lang_s), doc("out-of-memory", tr("error.out_of_memory", lang_s)))
+        except OSError as exc:  # disk full, read-only, no permission … outside the atomic writers
+            from retiree_tools.io.safe import output_failed
+
+            err = output_failed(_shown_path(exc.filename), exc)
+            fail(err.message(lang_s), doc(err.code, err.message(lang_s), path=err.path, reason=err.reason))
         except Exception as exc:  # noqa: BLE001 - last line of defence
             if os.environ.get("RETIREE_TOOLS_DEBUG"):
                 raise

@@ -50,7 +50,9 @@ def template(
       retiree-tools template -o 移交表模板.xlsx --rows 500 --policy 本地政策.toml
     """
     from retiree_tools import tr, write_template
+    from retiree_tools.io.safe import refuse_directory
 
+    refuse_directory(output)
     out = write_template(policy, output, rows)
     if fmt is Fmt.json:
         print_json({"written": str(out), "rows": rows})

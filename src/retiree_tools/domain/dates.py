@@ -33,6 +33,9 @@ _MIN_SERIAL = 3654  # 1910-01-01
 INVALID = (0, 0, 0)
 
 
+DAY_YEARS = (1900, 2200)  # a day typed for a campaign (a deadline, a form's date, --as-of): year 0 or 9999 is no such day
+
+
 def parse_day(text: str, month_end: bool = True) -> date | None:
     """A date typed by a person — on the command line (``--date``, ``--as-of``) or in a
     targets file — in any form :func:`parse_one` reads (2026-11-23, 2026/11/23, 2026年11月23日,
@@ -43,7 +46,7 @@ def parse_day(text: str, month_end: bool = True) -> date | None:
     from retiree_tools.domain.text import fold_width
 
     y, m, d = parse_one(fold_width(text).strip())
-    if (y, m, d) == INVALID or (d == 0 and not month_end):
+    if (y, m, d) == INVALID or (d == 0 and not month_end) or not DAY_YEARS[0] <= y <= DAY_YEARS[1]:
         return None
     return date(y, m, d or calendar.monthrange(y, m)[1])
 

@@ -71,6 +71,7 @@ CODES: dict[str, Code] = {
     # ---- usage ----
     "policy-invalid": Code("error"),
     "output-is-input": Code("error"),
+    "output-failed": Code("error"),
     "usage": Code("error"),
 }
 

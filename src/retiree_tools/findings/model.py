@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from retiree_tools.domain.mask import mask_value
+from retiree_tools.domain.mask import mask_patterns, mask_value
 from retiree_tools.findings.codes import CODES, FATAL_CODES, message_template
 from retiree_tools.texts import _Keep
 
@@ -43,13 +43,22 @@ class Finding(BaseModel):
         d = {"code": self.code, "severity": self.severity, "row": self.row, "column": self.column,
              "header": self.header, "field": self.field, "value": self.value, "message": self.message,
              "params": self.params}
-        if not show_pii and self.pii and self.value:
+        if show_pii:
+            return d
+        if self.pii and self.value:
             masked = mask_value(self.pii, self.value)
             d["value"] = masked
             d["message"] = self.message.replace(self.value, masked)
             if self.pii == "id":  # a number derived from the value (a 15-digit ID converted) too
                 d["message"] = _mask_ids(d["message"])
                 d["params"] = {k: _mask_ids(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        # and by pattern, whatever the field: values under the wrong header (shifted columns),
+        # a header that is a person's data, numbers quoted in a message or a parameter
+        for key in ("value", "message", "header"):
+            if d[key]:
+                d[key] = mask_patterns(d[key])
+        if any(isinstance(v, str) for v in d["params"].values()):
+            d["params"] = {k: mask_patterns(v) if isinstance(v, str) else v for k, v in d["params"].items()}
         return d
 
 

@@ -78,16 +78,46 @@ def check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
             raise InputError("output-is-input", str(out_dir), input=str(i))
     if o.exists() and not o.is_dir():
         raise InputError("usage", reason="error.out_dir_not_dir", path=str(out_dir))
-    if o.is_dir() and any(o.iterdir()) and not _is_our_output(o):
-        raise InputError("usage", reason="error.out_dir_not_ours", path=str(out_dir))
+    if o.is_dir() and any(o.iterdir()):
+        manifest = _our_manifest(o)
+        if manifest is None:
+            raise InputError("usage", reason="error.out_dir_not_ours", path=str(out_dir))
+        foreign = _foreign_files(o, manifest)
+        if foreign:  # a scanned signed form put beside ours: never deleted by the swap
+            shown = "、".join(foreign[:5]) + (f" …（{len(foreign)}）" if len(foreign) > 5 else "")
+            raise InputError("usage", reason="error.out_dir_foreign", path=str(out_dir), files=shown)
 
 
-def _is_our_output(d: Path) -> bool:
+def _our_manifest(d: Path) -> dict | None:
     try:
         data = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("generator") == GENERATOR
+        return None
+    return data if isinstance(data, dict) and data.get("generator") == GENERATOR else None
+
+
+def _is_our_output(d: Path) -> bool:
+    return _our_manifest(d) is not None
+
+
+_MAX_FOREIGN_SCAN = 200_000  # entries walked at most (an out-dir holds a few thousand files)
+
+
+def _foreign_files(d: Path, manifest: dict) -> list[str]:
+    """Files under ``d`` that the earlier render (its manifest) did not write, by relative path."""
+    ours = {"manifest.json"} | {str(f.get("path")) for f in manifest.get("files", []) if isinstance(f, dict)}
+    foreign: list[str] = []
+    seen = 0
+    for root, dirs, files in os.walk(d):
+        dirs.sort()
+        for name in sorted(files):
+            seen += 1
+            rel = (Path(root) / name).relative_to(d).as_posix()
+            if rel not in ours:
+                foreign.append(rel)
+        if seen > _MAX_FOREIGN_SCAN:
+            break
+    return foreign
 
 
 class _Writer:

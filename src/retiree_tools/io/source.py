@@ -34,6 +34,7 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut (value-too-long
 PEEK_ROWS = 40
 PEEK_CELL_CHARS = 1_000  # peeked cells (header and title rows) are cut to this length
 CSV_CHUNK_ROWS = 200_000
+MAX_CSV_FIELD = 16 * 1024 * 1024  # characters of one CSV field (a line longer is refused: see _line_bound)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NATIVE_SUFFIXES = {"xlsx": {".xlsx", ".xlsm"}, "xls": {".xls"}, "ods": {".ods"}}
@@ -156,6 +157,7 @@ class Source:
         import csv
 
         rows = []
+        csv.field_size_limit(MAX_CSV_FIELD)  # a 200 KB cell is a finding (value-too-long), not an unreadable file
         with self._open_text() as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             try:
@@ -164,7 +166,7 @@ class Source:
                         break
                     rows.append((i + 1, _trim([v.replace("\x00", "") or None for v in rec])))
             except csv.Error as exc:
-                raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+                raise csv_error(self.path, exc) from None
         self.width = max((len(r) for _, r in rows), default=0)
         return Peek(rows, 0)
 
@@ -224,9 +226,11 @@ class Source:
                 yield row, chunk
                 row += len(chunk)
         except pd.errors.ParserError as exc:
-            if engine == "c" and not emitted:
+            if engine == "c" and not emitted and not _EOF_IN_QUOTE.search(str(exc)):
                 raise _RaggedCsv() from None
-            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
+            raise csv_error(self.path, exc) from None
+        except csv_module_error() as exc:  # the python engine's csv module
+            raise csv_error(self.path, exc) from None
 
 
 class _RaggedCsv(Exception):
@@ -240,9 +244,29 @@ def _csv_frame(source, delimiter: str, path: Path, engine: str = "c", **kw):
         return pd.read_csv(source, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
                            engine=engine, skip_blank_lines=False, quoting=0, **kw)
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
-        raise InputError("file-unreadable", str(path), detail=_short(exc)) from None
+        raise csv_error(path, exc) from None
     except pd.errors.EmptyDataError:
         raise InputError("file-empty", str(path)) from None
+
+
+def csv_module_error() -> type[Exception]:
+    import csv
+
+    return csv.Error
+
+
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def csv_error(path: Path, exc: BaseException) -> InputError:
+    """A CSV parser's error said in the reader's language: an unclosed quote (from which line),
+    a field over :data:`MAX_CSV_FIELD`; anything else with the parser's own words."""
+    text = str(exc)
+    if m := _EOF_IN_QUOTE.search(text):
+        return InputError("file-unreadable", str(path), reason="error.csv_quote", line=int(m.group(1)) + 1)
+    if "field larger than field limit" in text or "out of memory" in text.lower():
+        return InputError("file-too-large", str(path), reason="error.csv_field", limit=MAX_CSV_FIELD // (1024 * 1024))
+    return InputError("file-unreadable", str(path), detail=_short(exc))
 
 
 def blank(v: object) -> bool:

@@ -219,10 +219,25 @@ def _annotate(report: Report, target: Path, lang: str) -> None:
         by_path.setdefault(fr.path, [])
         if fr.header_row is not None:
             by_path[fr.path].append(fr)
-    if len(by_path) == 1:
+    if len(by_path) == 1 and not target.is_dir():
         outs = [(frs, target) for frs in by_path.values() if frs]
     else:
         outs = [(frs, target / f"{Path(path).stem}.annotated.xlsx") for path, frs in by_path.items() if frs]
     for frs, out in outs:
+        _fits_xlsx(Path(frs[0].path))
         write_annotated(frs, out, lang)
         report.annotated.append(str(out))
+
+
+XLSX_MAX_COLUMNS = 16384  # columns of an xlsx sheet (A … XFD)
+
+
+def _fits_xlsx(path: Path) -> None:
+    """A text file (CSV) wider than an xlsx sheet has no annotated copy: refused with a clear
+    reason before anything is written (workbooks are within the limit by their format)."""
+    src = open_source(path)
+    if src.kind != "csv":
+        return
+    src.peek(None)
+    if src.width > XLSX_MAX_COLUMNS:
+        raise InputError("usage", str(path), reason="error.annotate_width", width=src.width, limit=XLSX_MAX_COLUMNS)
