@@ -74,8 +74,12 @@ def write_xlsx(report: AcceptanceReport, path: Path, lang: str = "zh") -> Path:
 
     with atomic_path(path) as tmp:
         wb = xlsxwriter_workbook(tmp, mark="acceptance-report")  # no input: directory scans skip it
-        fmt = {"head": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
-               "pct": wb.add_format({"num_format": "0.0%"}), "text": wb.add_format({"num_format": "@"})}
+        cell = {"border": 1, "valign": "top"}
+        fmt = {"head": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                                      "valign": "vcenter"}),
+               "pct": wb.add_format({**cell, "num_format": "0.0%"}), "num": wb.add_format(cell),
+               "text": wb.add_format({**cell, "num_format": "@"}),
+               "wrap": wb.add_format({**cell, "num_format": "@", "text_wrap": True})}
         _summary_sheet(wb, fmt, report, lang)
         for scope in SCOPES:
             rows = [row_values(r, lang) for r in report.rows_of(scope)]
@@ -100,32 +104,75 @@ def _header(field: str, fields: tuple[str, ...], lang: str) -> str:
     return label("person_name" if field == "name" and "id_number" in fields else field, lang)
 
 
+#: columns that wrap (the widest texts: names of units and enterprises, reasons, paths)
+WRAPPED_FIELDS = frozenset(("name", "enterprise", "excluded_by_reason", "reason", "values", "file", "key"))
+WIDTH_SAMPLE = 2000  # rows looked at to choose a column's width
+
+
+def _widths(fields: tuple[str, ...], headers: list[str], rows: list[dict]) -> list[float]:
+    """Each column's width from its content (the first rows): a number or code whole, a
+    wrapped text at most 40 wide; a header wraps to two lines rather than widen its column."""
+    from retiree_tools.io.print_setup import column_width, display_width
+
+    out = []
+    for f, h in zip(fields, headers, strict=True):
+        values = [_shown(r.get(f)) for r in rows[:WIDTH_SAMPLE]]
+        width = column_width(values, least=6, most=40 if f in WRAPPED_FIELDS else 60)
+        out.append(max(width, min(display_width(h) / 2 + 2, 30)))
+    return out
+
+
+def _shown(v: object) -> str:
+    if v is None or isinstance(v, bool):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.1%}" if v <= 10 else f"{v:.2f}"
+    return str(v)
+
+
 def _table(wb, fmt, title: str, fields: tuple[str, ...], rows: list[dict], lang: str) -> None:
+    from retiree_tools.io.print_setup import line_count, row_height, xlsxwriter_print_setup
+
     ws = wb.add_worksheet(title)
-    for j, f in enumerate(fields):
-        ws.write_string(0, j, _header(f, fields, lang), fmt["head"])
-        width = 22 if f in ("id_number", "name", "enterprise", "excluded_by_reason", "key", "values") else 11
+    headers = [_header(f, fields, lang) for f in fields]
+    widths = _widths(fields, headers, rows)
+    head_lines = 1
+    for j, (h, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(0, j, h, fmt["head"])
         ws.set_column(j, j, width)
+        head_lines = max(head_lines, line_count(h, width))
+    ws.set_row(0, row_height(head_lines))
+    wrapped = [f in WRAPPED_FIELDS for f in fields]
     for i, row in enumerate(rows, start=1):
+        lines = 1
         for j, f in enumerate(fields):
-            _cell(ws, i, j, row.get(f), fmt, pct=f in ("rate", "min_rate"))
+            v = row.get(f)
+            _cell(ws, i, j, v, fmt, pct=f in ("rate", "min_rate"), wrap=wrapped[j])
+            if wrapped[j] and isinstance(v, str) and v:
+                lines = max(lines, line_count(v, widths[j]))
+        if lines > 1:  # LibreOffice does not grow a row for its wrapped text
+            ws.set_row(i, row_height(lines))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(fields) - 1)
+    xlsxwriter_print_setup(ws, title_rows=(0, 0))
 
 
-def _cell(ws, i: int, j: int, v: object, fmt, pct: bool = False) -> None:
+def _cell(ws, i: int, j: int, v: object, fmt, pct: bool = False, wrap: bool = False) -> None:
     if v is None or v == "":
+        ws.write_blank(i, j, None, fmt["text"])  # the table's border
         return
     if isinstance(v, bool):
-        ws.write_string(i, j, "是" if v else "否")
+        ws.write_string(i, j, "是" if v else "否", fmt["text"])
     elif isinstance(v, int | float):
-        ws.write_number(i, j, v, fmt["pct"] if pct else None)
+        ws.write_number(i, j, v, fmt["pct"] if pct else fmt["num"])
     else:
-        ws.write_string(i, j, str(escape_formula(str(v))), fmt["text"])
+        ws.write_string(i, j, str(escape_formula(str(v))), fmt["wrap" if wrap else "text"])
 
 
 def _summary_sheet(wb, fmt, report: AcceptanceReport, lang: str) -> None:
     """Three columns: label, value, field name (the JSON key, for scripts and tests)."""
+    from retiree_tools.io.print_setup import xlsxwriter_print_setup
+
     ws = wb.add_worksheet(label("summary", lang))
     for j, h in enumerate((label("summary", lang), "", "field")):
         ws.write_string(0, j, h, fmt["head"])
@@ -143,12 +190,14 @@ def _summary_sheet(wb, fmt, report: AcceptanceReport, lang: str) -> None:
     for status, n in report.status_counts().items():
         lines.append((f"{label('status', lang)}：{label(status, lang)}", n, f"status_counts.{status}"))
     for i, (name, value, field) in enumerate(lines, start=1):
-        ws.write_string(i, 0, name)
+        ws.write_string(i, 0, name, fmt["text"])
         _cell(ws, i, 1, value, fmt, pct=field in ("rate", "min_rate"))
-        ws.write_string(i, 2, field)
+        ws.write_string(i, 2, field, fmt["text"])
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 26)
     ws.set_column(2, 2, 22)
+    ws.freeze_panes(1, 0)
+    xlsxwriter_print_setup(ws, title_rows=(0, 0))
 
 
 # ---------------------------------------------------------------------------------------------

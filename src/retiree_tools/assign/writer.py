@@ -154,7 +154,7 @@ class AssignedWriter:
         else:  # in slices: the XML of a slice is ~40× its people's text, kept small
             for start in range(0, len(frame), XML_SLICE_ROWS):
                 piece = [c.slice(start, XML_SLICE_ROWS) for c in columns]
-                self._rows.write(rows_xml(piece, self.rows + 2 + start, _text_style()))
+                self._rows.write(rows_xml(piece, self.rows + 2 + start, _styles(), row_attrs(piece)))
         self.rows += len(frame)
 
     def close(self) -> Path:
@@ -188,7 +188,7 @@ class AssignedWriter:
                     out.writestr(info, data)
                     continue
                 xml = data.decode("utf-8")
-                if _column_style(xml) != _text_style() or "</sheetData>" not in xml:
+                if _column_styles(xml) != _styles() or "</sheetData>" not in xml:
                     raise RuntimeError("assigned.xlsx: unexpected sheet layout from xlsxwriter")
                 xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}{self.rows + 1}"/>', xml, count=1)
                 head, tail = xml.split("</sheetData>", 1)
@@ -208,39 +208,89 @@ class AssignedWriter:
             self._ctx.__exit__(type(exc), exc, exc.__traceback__)
 
 
+# column widths (characters) chosen from the content: IDs (18), accounts (up to 21) and phone
+# numbers whole, yes/no columns narrow, addresses, evidence and reasons wide and wrapped (the
+# source file's path is not: the same long path on every row would make every row three lines)
+WIDTHS: dict[str, float] = {
+    "file": 16, "row": 6, "enterprise": 18, "credit_code": 20, "name": 9, "gender": 5, "id_number": 20,
+    "birth_date": 11, "work_start": 11, "retire_date": 11, "category": 14, "cadre_level": 10,
+    "household_address": 26, "medical_location": 16, "residence": 26, "pension": 10, "bank_account": 23,
+    "phone": 14, "family_contact": 20, "party_member": 5, "status": 9, "county_code": 8, "county_name": 8,
+    "unit_code": 14, "unit_name": 14, "unit_level": 8, "rule": 14, "evidence": 26, "reason": 24, "flags": 10,
+    "file_transfer": 5, "party_org": 14, "findings": 14, "office_address": 22, "contact_person": 8,
+    "contact_phone": 14,
+}
+DOC_WIDTH = 5
+WRAPPED = frozenset(("enterprise", "category", "household_address", "medical_location", "residence",
+                     "family_contact", "unit_name", "rule", "evidence", "reason", "flags", "party_org", "findings",
+                     "office_address"))
+HEADER_HEIGHT = 48  # points: the header's longest title wraps to three lines in its column
+
+
+def _width(key: str) -> float:
+    return WIDTHS.get(key, DOC_WIDTH)
+
+
 def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, bytes]]:
     """The zip members of an assigned workbook of ``rows`` people as xlsxwriter lays it out
-    (header, widths, text format, frozen header, filter), with no people in it."""
+    (header, widths, cell formats with borders, frozen header, filter, A4 landscape one page
+    wide with the header on every page), with no people in it."""
+    from retiree_tools.io.print_setup import xlsxwriter_print_setup
     from retiree_tools.io.xlsx import xlsxwriter_parts
 
     def lay_out(wb) -> None:
         ws = wb.add_worksheet(sheet_name)
-        bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        text = wb.add_format({"num_format": "@"})
-        for j in range(len(KEYS)):
-            wide = KEYS[j] in ("id_number", "bank_account", "evidence", "reason", "residence", "household_address")
-            ws.set_column(j, j, 22 if wide else 12, text)
+        bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                              "align": "center", "valign": "vcenter"})
+        text = wb.add_format({"num_format": "@", "border": 1, "valign": "top"})
+        wrap = wb.add_format({"num_format": "@", "border": 1, "valign": "top", "text_wrap": True})
+        for j, key in enumerate(KEYS):
+            ws.set_column(j, j, _width(key), wrap if key in WRAPPED else text)
+        ws.set_row(0, HEADER_HEIGHT)
         for j, h in enumerate(header):
             ws.write_string(0, j, h, bold)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
+        xlsxwriter_print_setup(ws, title_rows=(0, 0))
 
     return xlsxwriter_parts(lay_out, mark="assigned")  # no input: directory scans for rosters skip it
 
 
-def _column_style(sheet_xml: str) -> str | None:
-    m = re.search(r'<col [^>]*style="(\d+)"', sheet_xml)
-    return m.group(1) if m else None
+def _column_styles(sheet_xml: str) -> list[str] | None:
+    """The style of each column (``<col min max style>`` elements, spans expanded)."""
+    styles: list[str] = []
+    for m in re.finditer(r'<col min="(\d+)" max="(\d+)"[^>]*style="(\d+)"', sheet_xml):
+        styles += [m.group(3)] * (int(m.group(2)) - int(m.group(1)) + 1)
+    return styles if len(styles) == len(KEYS) else None
 
 
 @functools.lru_cache(maxsize=1)
-def _text_style() -> str:
-    """The cell style xlsxwriter gives the columns' text format (the people's cells use it)."""
+def _styles() -> list[str]:
+    """The cell style of each column (text, or wrapped text), as xlsxwriter gives the columns'
+    formats (the people's cells use them)."""
     members = dict(_layout("x", KEYS, 1))
-    style = _column_style(members["xl/worksheets/sheet1.xml"].decode("utf-8"))
-    if style is None:
-        raise RuntimeError("assigned.xlsx: no column style in xlsxwriter's layout")
-    return style
+    styles = _column_styles(members["xl/worksheets/sheet1.xml"].decode("utf-8"))
+    if styles is None:
+        raise RuntimeError("assigned.xlsx: no column styles in xlsxwriter's layout")
+    return styles
+
+
+def row_attrs(columns: list):
+    """Each row's attributes after its number: a height for the lines its wrapped texts take
+    (LibreOffice does not grow a row by itself), none for a one-line row. Arrow over whole
+    columns: the row's most lines among the wrapped columns."""
+    import pyarrow as pa
+
+    from retiree_tools.io.print_setup import lines_arrow, row_height
+
+    n = len(columns[0])
+    lines = np.ones(n, dtype=np.int64)
+    for key, col in zip(KEYS, columns, strict=True):
+        if key in WRAPPED:
+            np.maximum(lines, lines_arrow(col, _width(key)), out=lines)
+    counts, index = np.unique(lines, return_inverse=True)
+    attrs = pa.array(['"' if c == 1 else f'" ht="{row_height(int(c)):g}" customHeight="1"' for c in counts])
+    return attrs.take(pa.array(index.reshape(-1).astype(np.int32)))
 
 
 # a text starting or ending with Python's \s keeps its spaces in Excel (xml:space="preserve")
@@ -250,20 +300,22 @@ _RE2_EDGE_SPACE = f"^{RE2_PY_SPACE}|{RE2_PY_SPACE}$"
 XML_SLICE_ROWS = 20_000
 
 
-def rows_xml(columns: list, first_row: int, style: str) -> bytes | memoryview:
+def rows_xml(columns: list, first_row: int, styles: list[str], attrs=None) -> bytes | memoryview:
     """The ``<row>`` XML of the assigned file's rows, built by Arrow column by column (no
     Python per cell), in the form xlsxwriter writes in constant-memory mode: inline strings,
     XML-escaped, ``xml:space="preserve"`` for a text with a space at either end; the row
-    number column as a number. Blank cells are left out."""
+    number column as a number. Blank cells are left out. ``styles``: each column's cell style;
+    ``attrs``: each row's text after ``r="N`` (from :func:`row_attrs`; None: ``"``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(columns[0])
     rn = pc.cast(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)), pa.string())
-    parts: list = ['<row r="', rn, '">']
+    parts: list = ['<row r="', rn, '"' if attrs is None else attrs, ">"]
     for j, col in enumerate(columns):
         letter = column_letter(j)
+        style = styles[j]
         if j == 1:  # 行号: a number when it is one
             digits = pc.fill_null(pc.match_substring_regex(col, r"^\d+$"), False)
             number = pc.binary_join_element_wise(f'<c r="{letter}', rn, f'" s="{style}"><v>', col, "</v></c>", "")

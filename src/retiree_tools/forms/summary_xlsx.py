@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from retiree_tools.findings.model import column_letter
 from retiree_tools.forms.plan import TITLES, Packet
+from retiree_tools.io.print_setup import CELL_PADDING, WRAP_FILL, line_count, row_height
 from retiree_tools.io.safe import escape_formula
 
 # key, header, width
@@ -27,8 +28,8 @@ SUMMARY_COLUMNS: list[tuple[str, str, float]] = [
     ("seq", "序号", 5), ("name", "姓名", 9), ("gender", "性别", 5), ("id_number", "身份证号码", 20),
     ("birth_date", "出生年月", 11), ("work_start", "参加工作时间", 11), ("retire_date", "退休时间", 11),
     ("category", "人员类别", 16), ("cadre_level", "干部管理权限", 12), ("party_member", "是否党员", 6),
-    ("household_address", "户籍所在地", 24), ("residence", "长期居住地", 24), ("phone", "联系电话", 13),
-    ("family_contact", "家属联系人及电话", 18), ("pension_value", "养老金标准（元/月）", 11),
+    ("household_address", "户籍所在地", 24), ("residence", "长期居住地", 24), ("phone", "联系电话", 14),
+    ("family_contact", "家属联系人及电话", 20), ("pension_value", "养老金标准（元/月）", 11),
     ("file_transfer", "档案移交", 6), ("remark", "备注", 18),
 ]
 SHEET_NAME = "汇总表"
@@ -103,6 +104,7 @@ class _Skeleton:
 @lru_cache(maxsize=1)
 def _skeleton() -> _Skeleton:
     """The fixed parts of every summary workbook, laid out once by xlsxwriter."""
+    from retiree_tools.io.print_setup import xlsxwriter_print_setup
     from retiree_tools.io.xlsx import xlsxwriter_parts
 
     ncol = len(SUMMARY_COLUMNS)
@@ -115,13 +117,8 @@ def _skeleton() -> _Skeleton:
         for j, (_, _, width) in enumerate(SUMMARY_COLUMNS):
             ws.set_column(j, j, width)
         ws.freeze_panes(FIRST_DATA_ROW, 0)
-        ws.repeat_rows(HEADER_ROW)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.8)
-        ws.center_horizontally()
-        ws.fit_to_pages(1, 0)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+        # A4 landscape, one page wide, the header on every page (page numbers in the footer)
+        xlsxwriter_print_setup(ws, title_rows=(HEADER_ROW, HEADER_ROW))
         ws.print_area(0, 0, len(names), ncol - 1)
 
     members = xlsxwriter_parts(lay_out, mark="forms-summary")  # no input: directory scans skip it
@@ -226,12 +223,18 @@ _PLAIN = re.compile(r"[^\s=+\-@&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 def _rows_xml(people: list[dict], keys: list[str], styles: list[str], first: int):
     """Yield the ``<row>`` XML of ``people`` (the first at 1-based row ``first``), in chunks."""
     letters = _LETTERS[:len(keys)]
+    widths = dict((k, w) for k, _, w in SUMMARY_COLUMNS)
+    # a text shorter than half its column's room fits on one line whatever its characters
+    short = [(widths[k] - CELL_PADDING) * WRAP_FILL / 2 for k in keys]
     plain = _PLAIN.fullmatch
     chunk: list[str] = []
     for i, p in enumerate(people, start=first):
         cells = []
-        for key, letter, style in zip(keys, letters, styles, strict=True):
+        lines = 1
+        for key, letter, style, fits in zip(keys, letters, styles, short, strict=True):
             v = p[key]
+            if isinstance(v, str) and (len(v) > fits or "\n" in v):  # wrapped: the row grows
+                lines = max(lines, line_count(v, widths[key]))
             if key == "seq":
                 cells.append(f'<c r="{letter}{i}" s="{style}"><v>{v}</v></c>')
                 continue
@@ -248,7 +251,10 @@ def _rows_xml(people: list[dict], keys: list[str], styles: list[str], first: int
                 s = escape_formula(v)
                 cells.append(f'<c r="{letter}{i}" s="{style}" t="inlineStr">{_text(s)}</c>' if s
                              else f'<c r="{letter}{i}" s="{style}"/>')
-        chunk.append(f'<row r="{i}">{"".join(cells)}</row>')
+        if lines > 1:  # LibreOffice does not grow a row for wrapped text: its height is given
+            chunk.append(f'<row r="{i}" ht="{row_height(lines):g}" customHeight="1">{"".join(cells)}</row>')
+        else:
+            chunk.append(f'<row r="{i}">{"".join(cells)}</row>')
         if len(chunk) >= CHUNK_ROWS:
             yield "".join(chunk)
             chunk = []

@@ -51,6 +51,13 @@ def _load_workbook(path: Path):
     return wb
 
 
+def comment_line(finding, lang: str = "zh") -> str:
+    """A cell comment's line for ``finding``, in the reader's language: its title and message
+    first, the code last in brackets (for whoever looks it up): ``身份证校验位错误：……（id-checksum）``."""
+    sep, open_, close = ("：", "（", "）") if lang == "zh" else (": ", " (", ")")
+    return f"{title(finding.code, lang)}{sep}{finding.message}{open_}{finding.code}{close}"
+
+
 def write_annotated(report: FileReport | list[FileReport], out: str | Path, lang: str = "zh", show_pii: bool = True) -> Path:
     """Write the annotated copy of a workbook to ``out`` (xlsx): ``report`` is its report, or
     the reports of its roster sheets (one per sheet). Personal data is kept (the enterprise
@@ -71,7 +78,7 @@ def write_annotated(report: FileReport | list[FileReport], out: str | Path, lang
             cell = ws[f"{col}{row}"]
             worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
             cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
-            text = "\n".join(f"[{f.code}] {f.message}" for f in items)
+            text = "\n".join(comment_line(f, lang) for f in items)
             cell.comment = Comment(text[:30000], "retiree-tools", width=320, height=max(80, 40 * len(items)))
     name = tr("validate.annotate.sheet", lang)
     if name in wb.sheetnames:

@@ -8,6 +8,27 @@ from retiree_tools.io.xlsx import save_openpyxl
 from retiree_tools.policy.model import Policy
 
 _TEXT_KINDS = {"id_number", "account", "phone", "credit_code", "text", "month", "date"}
+# column widths (characters) wide enough for the whole typed text: an 18-digit ID, a bank account
+# of up to 21 digits, a phone with its area code, a date; yes/no columns narrow (header wraps)
+_KIND_WIDTHS = {"id_number": 21, "account": 24, "phone": 16, "credit_code": 21, "date": 12, "month": 12,
+                "gender": 6, "yesno": 7, "document": 7, "number": 12}
+_KEY_WIDTHS = {"seq": 6, "name": 10, "enterprise": 22, "household_address": 28, "residence": 28,
+               "medical_location": 18, "family_contact": 22, "remarks": 18}
+WRAPPED_KEYS = frozenset(("enterprise", "household_address", "residence", "medical_location", "family_contact",
+                          "remarks"))
+HEADER_ROW = 3
+
+
+def column_width(key: str, kind: str, header: str, choices: list[str] | None = None) -> float:
+    """A template column's width: by field, else by kind, else its header's or longest choice's."""
+    from retiree_tools.io.print_setup import display_width
+
+    if key in _KEY_WIDTHS:
+        return _KEY_WIDTHS[key]
+    if kind in _KIND_WIDTHS:
+        return _KIND_WIDTHS[kind]
+    widest = max([display_width(c) for c in choices or []] + [display_width(header) // 2 + 2, 8])
+    return min(30, widest + 2)
 
 
 def write_template(policy: Policy | str | Path | None, out: str | Path, rows: int = 2000) -> Path:
@@ -23,9 +44,17 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
     if not isinstance(policy, _Policy):
         policy = load_policy(policy)
     from openpyxl import Workbook
+    from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from retiree_tools.io.print_setup import (
+        line_count,
+        openpyxl_print_setup,
+        row_height,
+        thin_border,
+    )
 
     wb = Workbook()
     ws = wb.active
@@ -36,19 +65,19 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
     ws.cell(row=2, column=1, value="填报单位：                （盖章）    统一社会信用代码：                    填报日期：")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(keys))
     head_fill = PatternFill("solid", fgColor="D9E1F2")
+    border = thin_border()
+    wrap = Alignment(wrap_text=True, vertical="top")
     yes_no = ",".join(policy.yesno.yes[:2] + [v for v in policy.yesno.no if v][:2])
+    head_lines = 1
     for j, key in enumerate(keys, start=1):
         spec = policy.fields[key]
         letter = get_column_letter(j)
-        cell = ws.cell(row=3, column=j, value=spec.header)
+        cell = ws.cell(row=HEADER_ROW, column=j, value=spec.header)
         cell.font = Font(bold=True)
         cell.fill = head_fill
+        cell.border = border
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        ws.column_dimensions[letter].width = max(8, min(30, len(spec.header) * 2 + 4))
         rng = f"{letter}4:{letter}{rows + 3}"
-        if spec.kind in _TEXT_KINDS:
-            for r in range(4, rows + 4):
-                ws.cell(row=r, column=j).number_format = "@"
         choices: list[str] | None = None
         if spec.kind == "choice":
             choices = list(policy.categories) if spec.choices == "categories" else list(spec.choices or [])
@@ -56,6 +85,17 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
             choices = [policy.genders.male, policy.genders.female]
         elif spec.kind in ("yesno", "document"):
             choices = yes_no.split(",")
+        width = column_width(key, spec.kind, spec.header, choices)
+        ws.column_dimensions[letter].width = width
+        head_lines = max(head_lines, line_count(spec.header, width))
+        text, wrapped = spec.kind in _TEXT_KINDS, key in WRAPPED_KEYS
+        if text or wrapped:
+            for r in range(4, rows + 4):
+                c = ws.cell(row=r, column=j)
+                if text:
+                    c.number_format = "@"
+                if wrapped:  # a long address wraps (the row grows as it is typed)
+                    c.alignment = wrap
         if choices:
             formula = '"' + ",".join(choices) + '"'
             if len(formula) > 255:  # Excel's limit for an inline list: use a hidden sheet
@@ -67,6 +107,11 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
             dv.add(rng)
             ws.add_data_validation(dv)
+    ws.row_dimensions[HEADER_ROW].height = row_height(head_lines)
+    last = get_column_letter(len(keys))
+    # borders on every row that holds something (a bordered blank row would print: 2000 of them)
+    ws.conditional_formatting.add(f"A4:{last}{rows + 3}",
+                                  FormulaRule(formula=[f"COUNTA($A4:${last}4)>0"], border=border, stopIfTrue=False))
     ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
+    openpyxl_print_setup(ws, title_rows=f"1:{HEADER_ROW}")  # A4 landscape, one page wide
     return save_openpyxl(wb, out)
