@@ -356,3 +356,74 @@ def test_shifted_columns_do_not_unmask_ids_accounts_or_phones(tmp_path):
         assert not [s for s in secrets if s in shown], (argv[0], [s for s in secrets if s in shown][:3])
     shown = run("validate", path, "--format", "json", "--show-pii").stdout
     assert any(s in shown for s in secrets)
+
+
+# ---- native parsers in a bounded child ----
+
+@pytest.fixture()
+def xls(tmp_path) -> Path:
+    from support.factory import write_xls
+
+    return write_xls(tmp_path / "a.xls", [person(1), person(2)])
+
+
+@pytest.mark.parametrize(("child", "code", "reason"), [
+    ("import os; os.abort()", "file-hostile", "error.native_abort"),  # what a Rust allocation failure does
+    ("raise MemoryError", "file-too-large", "error.parse_memory"),
+    ("b = bytearray(8 * 1024**3)", "file-hostile", None),  # over the child's address space
+    ("import time; time.sleep(30)", "file-too-large", "error.parse_timeout"),
+])
+def test_a_child_that_dies_is_a_finding_not_a_dead_process(monkeypatch, xls, child, code, reason):
+    """The parse of .xls/.ods runs in a child: whatever happens to it, the parent says what
+    and goes on (before: exit 134 and a Rust message)."""
+    from retiree_tools.findings.errors import InputError
+    from retiree_tools.io import isolated
+    from retiree_tools.io.source import open_source
+
+    real = isolated._CHILD
+    monkeypatch.setattr(isolated, "_CHILD", real.replace("import python_calamine", child + "\n    import python_calamine", 1))
+    monkeypatch.setattr(isolated, "CHILD_SECONDS", 2.0)
+    with pytest.raises(InputError) as raised:
+        open_source(xls)
+    if code == "file-hostile" and reason is None:  # MemoryError (exit 4) or killed: either is refused
+        assert raised.value.code in ("file-hostile", "file-too-large")
+    else:
+        assert raised.value.code == code and raised.value.reason == reason
+
+
+def test_xls_and_ods_are_read_through_the_child_as_before(xls, tmp_path):
+    from support.factory import write_ods
+
+    ods = write_ods(tmp_path / "a.ods", [person(3), person(4)])  # others: no duplicate across the files
+    doc = json.loads(run("validate", xls, ods, "--format", "json", "-q").stdout)
+    assert [f["summary"]["people"] for f in doc["files"]] == [2, 2]
+    assert all(f["summary"]["errors"] == 0 for f in doc["files"]), doc["files"][0]["findings"]
+
+
+def test_an_ods_repeating_a_row_millions_of_times_stays_within_bounds(tmp_path):
+    import zipfile
+
+    row = ('<table:table-row table:number-rows-repeated="20000000"><table:table-cell office:value-type="string" '
+           'table:number-columns-repeated="3"><text:p>张三</text:p></table:table-cell></table:table-row>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               '<office:spreadsheet><table:table table:name="Sheet1"><table:table-row>'
+               '<table:table-cell office:value-type="string"><text:p>姓名</text:p></table:table-cell>'
+               '<table:table-cell office:value-type="string"><text:p>身份证号码</text:p></table:table-cell>'
+               f'</table:table-row>{row}</table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "repeated.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    t0 = time.monotonic()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", *EXE, "validate", str(path), "-q"], capture_output=True,
+                       text=True, timeout=120) if Path("/usr/bin/time").exists() else None
+    if r is None:
+        pytest.skip("/usr/bin/time missing: peak memory not measured")
+    peak_kb = int(r.stderr.strip().splitlines()[-1])  # the largest of the command and its child
+    assert r.returncode in (1, 2) and time.monotonic() - t0 < 30 and peak_kb < 1_500_000, (r.returncode, peak_kb)

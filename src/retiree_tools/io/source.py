@@ -141,13 +141,14 @@ class Source:
     def _calamine_rows(self, sheet: str | None) -> tuple[list[list[str | None]], int, int]:
         if self.kind == "table":  # held by open_source: rows from row 1, columns from A
             return self._tables[sheet if sheet is not None else self.sheets[0]], 1, 0
-        sh = self._calamine_sheet(sheet)
-        start = sh.start or (0, 0)
-        try:
-            rows = [[_cell_text(v) for v in r] for r in sh.to_python(skip_empty_area=True)]
-        except Exception as exc:  # noqa: BLE001
-            raise InputError("file-unreadable", str(self.path), detail=_short(exc)) from None
-        return rows, start[0] + 1, start[1]
+        # .xls and .ods: parsed in a bounded child process (io/isolated.py), once per sheet
+        # (the peek and the data share it; one sheet kept at a time)
+        key = ("isolated", sheet or "")
+        if key not in self._tables:
+            from retiree_tools.io.isolated import sheet_rows
+
+            self._tables = {key: sheet_rows(self.path, self._engine_source(), sheet)}
+        return self._tables[key]
 
     def _peek_calamine(self, sheet: str | None) -> Peek:
         rows, first, col0 = self._calamine_rows(sheet)
@@ -361,13 +362,9 @@ def _sheet_names(src: Source) -> list[str]:
             raise
         except Exception as exc:  # noqa: BLE001
             raise InputError("file-unreadable", str(src.path), detail=_short(exc)) from None
-    try:
-        return list(src._calamine_workbook().sheet_names)
-    except Exception as exc:  # noqa: BLE001
-        msg = _short(exc)
-        if "password" in msg.lower() or "encrypt" in msg.lower():
-            raise InputError("file-encrypted", str(src.path)) from None
-        raise InputError("file-unreadable", str(src.path), detail=msg) from None
+    from retiree_tools.io.isolated import sheet_names
+
+    return sheet_names(src.path, src._engine_source())
 
 
 _ROW_OPEN = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
