@@ -176,7 +176,9 @@ def test_receipt_counts(rendered) -> None:
     html = (out / "321002_广陵区/receipt_扬州市第一机械厂.html").read_text(encoding="utf-8")
     assert "申报 4 人 = 移交 3 人 + 不予移交 1 人 + 待核实 0 人 + 退回 0 人" in html
     assert "离休人员，保持现行管理 1 人" in html
-    assert re.search(r"<td>存折复印件</td><td class=\"c\">2</td>", html)
+    labels = re.findall(r"<th>([^<]+)</th>", re.search(r'<table class="grid materials">.*?</table>', html, re.S).group(0))
+    counts = re.findall(r'<td class="c">(\d+)</td>', re.search(r'<table class="grid materials">.*?</table>', html, re.S).group(0))
+    assert dict(zip(labels, counts, strict=True))["存折复印件"] == "2"
     evil = (out / "321002_广陵区/receipt_evil.html").read_text(encoding="utf-8")
     assert "人事档案：移交 0 份；仅建信息档案" in evil and "）1 人" in evil
     review = (out / "未分配区县/receipt_扬州市第一机械厂.html").read_text(encoding="utf-8")

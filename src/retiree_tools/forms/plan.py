@@ -33,6 +33,7 @@ SERVICES = (
     "健康档案与关爱",
     "文体活动",
 )
+FILE_SERVICE = "人事档案集中管理"  # not offered to a person whose personnel file stays (档案移交 = 否)
 
 
 def status_texts() -> dict[str, str]:
@@ -125,16 +126,54 @@ def fit_class(value: str) -> str:
     return "" if n <= 20 else "s" if n <= 50 else "xs"
 
 
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+
+
+def finding_titles(codes: str) -> list[str]:
+    """Finding codes (``id-checksum;date-order``, as the assigned file's 问题代码 or the end of an
+    assign reason) → their Chinese titles, in order, each once; an unknown code is left out."""
+    from retiree_tools.texts import has, tr
+
+    out: list[str] = []
+    for code in _CODE.findall(codes or ""):
+        key = f"finding.{code}.title"
+        title = tr(key, "zh") if has(key) else ""
+        if title and title not in out:
+            out.append(title)
+    return out
+
+
+def reason_zh(rec: dict[str, Any]) -> str:
+    """A person's reason as a Chinese form prints it: a rejected person's finding codes become the
+    findings' titles (``数据有错误，退回补正：身份证号码校验位错误``); any other reason as written."""
+    from retiree_tools.texts import tr
+
+    reason = text(rec.get("reason"))
+    if text(rec.get("status")).lower() != "rejected":
+        return reason
+    titles = finding_titles(text(rec.get("findings"))) or finding_titles(reason)
+    if titles:
+        return tr("forms.reason.rejected", "zh", titles="；".join(titles))
+    if not reason or _CODE.search(reason):
+        return tr("forms.reason.rejected_unknown", "zh")
+    return reason
+
+
 def person_view(rec: dict[str, Any], seq: int) -> dict[str, Any]:
     """One person's values for the templates: every contract key as text, plus ``seq``,
-    ``pension_value`` (float or None), ``pension_text``, ``docs``, ``remark`` and ``fit``
-    (a CSS class per long free-text field, see :func:`fit_class`)."""
+    ``reg_no`` (the registration number, set by :func:`build_plan`), ``pension_value`` (float
+    or None), ``pension_text``, ``docs``, ``services`` (the card's services for this person),
+    ``remark``, ``reason`` in Chinese words (:func:`reason_zh`) and ``fit`` (a CSS class per long
+    free-text field, see :func:`fit_class`)."""
     p: dict[str, Any] = {k: text(rec.get(k)) for k in KEYS}
+    p["reason"] = reason_zh(rec)
     p["seq"] = seq
+    p["reg_no"] = ""
     p["pension_value"] = number(p["pension"])
     p["pension_text"] = money(p["pension_value"], p["pension"])
     p["docs"] = [{"key": k, "label": DOC_LABELS[k], "given": p[k] == "是"} for k in DOC_KEYS]
     p["remark"] = "人事档案暂不移交，由接收单位建立信息档案" if p["file_transfer"] == "否" else ""
+    p["services"] = [s for s in SERVICES if not (s == FILE_SERVICE and p["file_transfer"] == "否")]
     p["fit"] = {k: fit_class(p[k]) for k in FIT_KEYS}
     return p
 
@@ -226,8 +265,12 @@ def build_plan(frame: pd.DataFrame) -> Plan:
     if plan.counts["assigned"] == 0:
         return plan
     views: dict[int, dict[str, Any]] = {}
+    numbers: dict[tuple[str, str], int] = {}  # registration numbers run on across a unit's enterprises
     for (c, u, e), idx in keys[keys["s"] == "assigned"].groupby(["c", "u", "e"], sort=True).groups.items():
         people = [person_view(records[i], n) for n, i in enumerate(idx, start=1)]
+        for p in people:
+            numbers[(c, u)] = numbers.get((c, u), 0) + 1
+            p["reg_no"] = f"{u}-{numbers[(c, u)]:03d}" if u else f"{numbers[(c, u)]:03d}"
         views.update(zip(idx, people, strict=True))
         plan.packets.append(Packet(
             county={"code": c, "name": _first(people, "county_name")},

@@ -24,4 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forms.level.street": ("街道", "street"),
     "forms.level.township": ("乡镇", "township"),
     "forms.level.community": ("社区", "community"),
+    # a rejected person's reason on the forms (receipts): the findings' titles, never their codes
+    "forms.reason.rejected": ("数据有错误，退回补正：{titles}", "data errors, returned for correction: {titles}"),
+    "forms.reason.rejected_unknown": ("数据有错误，退回补正（详见校验报告）",
+                                      "data errors, returned for correction (see the validation report)"),
 }

@@ -1,0 +1,135 @@
+"""The HTML forms printed by a real headless Chromium, checked from the PDF text (pdftotext):
+A4 landscape for the 汇总表 and the 交接清单, 第 x 页 共 y 页 on every page, the 合计 line
+once, no page holding only the signature and stamp block, Chinese reasons on the receipts and
+no 接收方 stamp line on a receipt for people no county receives.
+
+Runs on the bundled samples (assign → render-forms), whose larger summaries (5 people and
+more) and largest receipt used to put the stamp block alone on the last page. Needs chromium
+and poppler-utils (pdftotext, pdfinfo); skipped with a visible reason without them.
+Set FORMS_SCREENSHOTS=DIR to keep the PDFs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from retiree_tools.forms.render import render_forms
+
+from support.browser import print_pdf, require_chromium
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+ID = re.compile(r"\d{17}[\dX]")
+PAGE_NO = re.compile(r"第(\d+)页共(\d+)页")
+
+
+def _require_poppler() -> None:
+    missing = [t for t in ("pdftotext", "pdfinfo") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not installed (apt-get install poppler-utils); printed-form checks skipped")
+
+
+def pdf_text_pages(pdf: Path) -> list[str]:
+    """The text of every page, whitespace removed (pdftotext splits pages with a form feed)."""
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    pages = out.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]
+    return [re.sub(r"\s+", "", p) for p in pages]
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+    m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert m, info
+    return float(m.group(1)), float(m.group(2))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
+    """Every summary of 5 people or more and every receipt of the samples, printed to PDF."""
+    require_chromium()
+    _require_poppler()
+    tmp = tmp_path_factory.mktemp("print")
+    assigned = tmp / "assigned.xlsx"
+    subprocess.run([sys.executable, "-m", "retiree_tools", "assign", str(SAMPLES / "enterprise_a.xlsx"),
+                    str(SAMPLES / "enterprise_b.csv"), "--catalog", str(SAMPLES / "catalog.csv"), "-o", str(assigned),
+                    "-q"], check=False, timeout=300, capture_output=True)
+    assert assigned.is_file()
+    out = tmp / "forms"
+    manifest = render_forms([assigned], out, forms="summary,receipt", date="2026-11-23")
+    chosen = [f for f in manifest["files"] if f["format"] == "html"
+              and (f["kind"] == "receipt" or (f["kind"] == "summary" and f["people"] >= 5))]
+    keep = os.environ.get("FORMS_SCREENSHOTS")
+
+    def one(n_f):
+        n, f = n_f
+        pdf = print_pdf(out / f["path"], tmp / f"{f['kind']}-{n}.pdf")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(pdf, Path(keep) / pdf.name)
+        return f["path"], (f, pdf)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(one, enumerate(chosen)))
+
+
+def _of(printed, kind: str) -> list[tuple[dict, Path]]:
+    return [v for v in printed.values() if v[0]["kind"] == kind]
+
+
+def test_the_samples_have_the_cases(printed) -> None:
+    summaries = _of(printed, "summary")
+    assert sum(1 for f, _ in summaries if 5 <= f["people"] <= 6) >= 6
+    assert max(f["people"] for f, _ in summaries) >= 15
+    assert any(f["path"].startswith("未分配区县/") for f, _ in _of(printed, "receipt"))
+
+
+@pytest.mark.parametrize("kind", ["summary", "receipt"])
+def test_a4_landscape_and_page_numbers(printed, kind: str) -> None:
+    for f, pdf in _of(printed, kind):
+        w, h = page_size(pdf)
+        assert abs(w - 841.9) < 2 and abs(h - 595.3) < 2, (f["path"], w, h)
+        pages = pdf_text_pages(pdf)
+        for i, text in enumerate(pages, start=1):
+            assert (str(i), str(len(pages))) in PAGE_NO.findall(text), (f["path"], i, text[-40:])
+
+
+@pytest.mark.parametrize("kind", ["summary", "receipt"])
+def test_no_page_holds_only_the_signature_block(printed, kind: str) -> None:
+    for f, pdf in _of(printed, kind):
+        pages = pdf_text_pages(pdf)
+        stamped = [i for i, t in enumerate(pages) if "盖章" in t and ("负责人" in t or "经办人" in t)]
+        assert stamped, f["path"]
+        last = stamped[-1]
+        # the signature block shares its page with rows of its table: a person's ID number
+        # (summary, list of people not handed over) or the materials counts of a receipt
+        assert ID.search(pages[last]) or "份数" in pages[last], (f["path"], last + 1, pages[last][:200])
+
+
+def test_total_once_and_large_summary_compact(printed) -> None:
+    for f, pdf in _of(printed, "summary"):
+        text = "".join(pdf_text_pages(pdf))
+        assert text.count("合计") == 1, f["path"]
+        assert len(ID.findall(text)) >= f["people"], f["path"]  # every ID number whole (on one line)
+    largest = max(_of(printed, "summary"), key=lambda v: v[0]["people"])
+    assert len(pdf_text_pages(largest[1])) <= 2, largest[0]  # 15 people: 3 pages before
+
+
+def test_receipts_in_chinese_and_unplaced_without_receiver(printed) -> None:
+    for f, pdf in _of(printed, "receipt"):
+        text = "".join(pdf_text_pages(pdf))
+        assert not re.search(r"[a-z]+-[a-z]+", text), (f["path"], re.search(r"[a-z]+-[a-z]+", text))
+        if f["path"].startswith("未分配区县/"):
+            assert "接收方（盖章）" not in text and "未分配接收区县" in text, f["path"]
+            assert "份数" not in text, f["path"]  # no table of zero materials
+        else:
+            assert "接收方（盖章）" in text, f["path"]
+    unplaced = next(pdf for f, pdf in _of(printed, "receipt") if f["path"] == "未分配区县/receipt_扬州市红旗机械厂.html")
+    assert "身份证号码校验位错误" in "".join(pdf_text_pages(unplaced))
