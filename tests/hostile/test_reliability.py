@@ -427,3 +427,49 @@ def test_an_ods_repeating_a_row_millions_of_times_stays_within_bounds(tmp_path):
         pytest.skip("/usr/bin/time missing: peak memory not measured")
     peak_kb = int(r.stderr.strip().splitlines()[-1])  # the largest of the command and its child
     assert r.returncode in (1, 2) and time.monotonic() - t0 < 30 and peak_kb < 1_500_000, (r.returncode, peak_kb)
+
+
+def test_a_zip_with_two_entries_of_one_name_is_refused_before_inflating(tmp_path):
+    """Before: the small-entry allowance was decided by name, so a tiny entry and a 2 GiB one
+    under the same name got 6 GB inflated before the file was refused."""
+    import warnings
+    import zipfile
+
+    good = write_openpyxl_file(tmp_path / "good.xlsx")
+    bad = tmp_path / "dup.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("docProps/app.xml", b"<a/>")
+        dst.writestr("docProps/app.xml", b"<a>" + b" " * 50_000_000 + b"</a>")
+    t0 = time.monotonic()
+    r = run("validate", bad, "--format", "json")
+    doc = _one_error(r, "file-hostile")
+    assert "同名条目 docProps/app.xml" in doc["error"]["message"] and time.monotonic() - t0 < 10
+
+
+def write_openpyxl_file(path: Path) -> Path:
+    from support.factory import write_openpyxl
+
+    return write_openpyxl(path, [person(1)])
+
+
+def test_work_per_sheet_does_not_grow_with_the_number_of_sheets(tmp_path):
+    """2,500 instruction sheets before the roster: each sheet is looked at once, the zip's
+    directory read once (before: 1,000 sheets took 38 s, 5,000 were killed)."""
+    import xlsxwriter
+
+    path = tmp_path / "sheets.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for k in range(2500):
+        ws = wb.add_worksheet(f"说明{k}")
+        ws.write(0, 0, "填表说明")
+    ws = wb.add_worksheet("名单")
+    for row, values in enumerate([HEADERS, person(1)]):
+        ws.write_row(row, 0, [str(v) for v in values])
+    wb.close()
+    t0 = time.monotonic()
+    doc = json.loads(run("validate", path, "--format", "json", "-q").stdout)
+    assert time.monotonic() - t0 < 20
+    assert [(f["sheet"], f["summary"]["people"]) for f in doc["files"]] == [("名单", 1)]

@@ -61,9 +61,9 @@ def check_zip(p: Path) -> str:
             kind = _kind(p, zf, names)
         with p.open("rb") as raw:
             skip = _small_entries(infos)
-            for info in infos:
+            for k, info in enumerate(infos):
                 sheet = info.filename in sheets
-                _scan_entry(p, raw, info, full=sheet or info.filename not in skip, sheet=sheet)
+                _scan_entry(p, raw, info, full=sheet or k not in skip, sheet=sheet)
         return kind
     except zipfile.BadZipFile as exc:
         raise InputError("file-unreadable", str(p), reason="error.damaged", what=_short(exc)) from None
@@ -80,6 +80,11 @@ def _check_directory(p: Path, infos: list[zipfile.ZipInfo]) -> None:
     """What the central directory declares: entry count, sizes, ratios, methods."""
     if len(infos) > MAX_ZIP_ENTRIES:
         raise _too_large(p, "error.zip_entries", count=len(infos), limit=MAX_ZIP_ENTRIES)
+    seen: set[str] = set()
+    for i in infos:  # no Office program writes two entries of one name; an engine reads whichever
+        if i.filename in seen:
+            raise _hostile(p, "error.zip_duplicate", entry=i.filename)
+        seen.add(i.filename)
     total = 0
     for i in infos:
         if i.flag_bits & 0x1:
@@ -120,17 +125,18 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> set[str]:
     return parts & names
 
 
-def _small_entries(infos: list[zipfile.ZipInfo]) -> set[str]:
-    """Entries too small to matter even if their declared size lies: the smallest ones whose
-    worst-case inflation adds up to at most UNVERIFIED_BUDGET. Every other entry is inflated."""
-    out: set[str] = set()
+def _small_entries(infos: list[zipfile.ZipInfo]) -> set[int]:
+    """Entries (by position, never by name) too small to matter even if their declared size
+    lies: the smallest ones whose worst-case inflation adds up to at most UNVERIFIED_BUDGET.
+    Every other entry is inflated."""
+    out: set[int] = set()
     budget = UNVERIFIED_BUDGET
-    for i in sorted(infos, key=lambda i: i.compress_size):
+    for k, i in sorted(enumerate(infos), key=lambda ki: ki[1].compress_size):
         worst = i.compress_size * _DEFLATE_MAX if i.compress_type == zipfile.ZIP_DEFLATED else i.compress_size
         if worst > budget:
             break
         budget -= worst
-        out.add(i.filename)
+        out.add(k)
     return out
 
 

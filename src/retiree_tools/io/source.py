@@ -64,6 +64,8 @@ class Source:
     really: str | None = None  # html | spreadsheetml | tsv: what a file that is no workbook really is
     _reader: object = None
     _tables: dict = field(default_factory=dict)
+    _zip: zipfile.ZipFile | None = None  # the xlsx, opened once for the first-row scans
+    _parts: dict = field(default_factory=dict)  # sheet name → its XML part
 
     # -- header peek --
     def peek(self, sheet: str | None) -> Peek:
@@ -105,12 +107,26 @@ class Source:
         col_offset = cols[0] if cols else 0
         head = table.slice(0, PEEK_ROWS)
         data = [head.column(i).to_pylist() for i in range(head.num_columns)]
-        first_row = _xlsx_first_row(self.path, sheet, self.sheets)
+        first_row = self._first_row(sheet)
         rows = [[c[i] for c in data] for i in range(head.num_rows)]
         if rows and all(v in (None, "") for v in rows[0]):
             # calamine started its range at a blank-valued cell: take its own start instead
             first_row = self._calamine_start(sheet)[0] + 1
         return Peek([(first_row + i, _trim(r)) for i, r in enumerate(rows)], col_offset)
+
+    def _first_row(self, sheet: str | None) -> int:
+        """The Excel row of the sheet's first value (see :func:`_xlsx_first_row`); the zip's
+        directory and the sheet → part map are read once per file, not once per sheet (a
+        workbook of 5,000 sheets took minutes)."""
+        try:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+                self._parts = _sheet_part_map(self._zip)
+            name = sheet or (self.sheets[0] if self.sheets else None)
+            part = self._parts.get(name) if name is not None else next(iter(self._parts.values()), None)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            return 1
+        return _xlsx_first_row(self._zip, part) if part else 1
 
     def _engine_source(self) -> str | bytes:
         """The path for the engines, or the file's bytes when its name does not match its real
@@ -372,51 +388,48 @@ _ROW_ATTR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'\br="[A-Z]+(\d+)"')
 
 
-def _xlsx_first_row(path: Path, sheet: str | None, sheets: list[str]) -> int:
+def _xlsx_first_row(zf: zipfile.ZipFile, part: str) -> int:
     """Excel row number of the first cell that holds a value, read by streaming the sheet XML
-    (calamine starts its range there; fastexcel does not say where)."""
+    ``part`` (calamine starts its range there; fastexcel does not say where)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            part = _sheet_part(zf, sheet or (sheets[0] if sheets else None))
-            if part is None:
-                return 1
-            with zf.open(part) as fh:
-                buf = b""
-                current_row = 0
-                while True:
-                    block = fh.read(1 << 16)
-                    if not block:
-                        return 1
-                    buf += block
-                    for m in _ROW_OPEN.finditer(buf):
-                        cell = m.group(0)
-                        ref = _CELL_REF.search(cell)
-                        if ref:
-                            current_row = int(ref.group(1))
-                        else:
-                            before = _ROW_ATTR.findall(buf[: m.start()])
-                            current_row = int(before[-1]) if before else current_row + 1
-                        inner = m.group(1) or b""
-                        if re.search(rb"<(?:\w+:)?v>[^<]", inner) or re.search(rb"<(?:\w+:)?t[^>]*>[^<]", inner):
-                            return current_row
-                    buf = buf[-4096:]
+        with zf.open(part) as fh:
+            buf = b""
+            current_row = 0
+            while True:
+                block = fh.read(1 << 16)
+                if not block:
+                    return 1
+                buf += block
+                for m in _ROW_OPEN.finditer(buf):
+                    cell = m.group(0)
+                    ref = _CELL_REF.search(cell)
+                    if ref:
+                        current_row = int(ref.group(1))
+                    else:
+                        before = _ROW_ATTR.findall(buf[: m.start()])
+                        current_row = int(before[-1]) if before else current_row + 1
+                    inner = m.group(1) or b""
+                    if re.search(rb"<(?:\w+:)?v>[^<]", inner) or re.search(rb"<(?:\w+:)?t[^>]*>[^<]", inner):
+                        return current_row
+                buf = buf[-4096:]
     except (zipfile.BadZipFile, KeyError, OSError):
         return 1
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet: str | None) -> str | None:
+def _sheet_part_map(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Every sheet's name → its XML part, from workbook.xml and its relationships (read once)."""
     from defusedxml import ElementTree as ET
 
     wb = ET.fromstring(zf.read("xl/workbook.xml"))
     rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     targets = {r.get("Id"): r.get("Target") for r in rels}
+    parts: dict[str, str] = {}
     for s in wb.iter():
-        if s.tag.endswith("}sheet") and (sheet is None or s.get("name") == sheet):
-            target = targets.get(s.get(ns_rel), "")
-            target = target.lstrip("/")
-            return target if target.startswith("xl/") else "xl/" + target
-    return None
+        if s.tag.endswith("}sheet") and s.get("name") is not None and s.get("name") not in parts:
+            target = (targets.get(s.get(ns_rel)) or "").lstrip("/")
+            parts[s.get("name")] = target if target.startswith("xl/") else "xl/" + target
+    return parts
 
 
 __all__ = ["Source", "Peek", "open_source", "blank"]

@@ -96,6 +96,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.native_abort": ("解析时读取程序异常终止（文件已损坏或被构造）", "the parser aborted on it (a damaged or crafted file)"),
     "error.parse_memory": ("解析需要超过 {limit} GB 内存", "parsing it needs more than {limit} GB of memory"),
     "error.parse_timeout": ("解析超过 {seconds} 秒", "parsing it takes more than {seconds} s"),
+    "error.zip_duplicate": ("压缩包中有两个同名条目 {entry}（正常的工作簿不会这样）", "two entries named {entry} in the zip (no real workbook has that)"),
     "error.no_inputs": ("没有可读取的输入文件", "no input files"),
     "error.nothing_read": ("{what}；{skipped}", "{what}; {skipped}"),  # a directory whose files were all skipped
     "error.output_suffix": ("输出须为 {allowed}：{name}", "the output must be {allowed}: {name}"),
