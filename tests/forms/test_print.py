@@ -133,3 +133,34 @@ def test_receipts_in_chinese_and_unplaced_without_receiver(printed) -> None:
             assert "接收方（盖章）" in text, f["path"]
     unplaced = next(pdf for f, pdf in _of(printed, "receipt") if f["path"] == "未分配区县/receipt_扬州市红旗机械厂.html")
     assert "身份证号码校验位错误" in "".join(pdf_text_pages(unplaced))
+
+
+def test_acceptance_report_prints_whole_on_a4_landscape(tmp_path: Path) -> None:
+    """The acceptance report of the samples: A4 landscape, numbered pages, nothing clipped at
+    the right (every row's status word and the last column's header are printed)."""
+    require_chromium()
+    _require_poppler()
+    assigned = tmp_path / "assigned.xlsx"
+    html = tmp_path / "acceptance.html"
+    subprocess.run([sys.executable, "-m", "retiree_tools", "assign", str(SAMPLES / "enterprise_a.xlsx"),
+                    str(SAMPLES / "enterprise_b.csv"), "--catalog", str(SAMPLES / "catalog.csv"), "-o", str(assigned),
+                    "-q"], check=False, timeout=300, capture_output=True)
+    subprocess.run([sys.executable, "-m", "retiree_tools", "acceptance-report", str(assigned), "--targets",
+                    str(SAMPLES / "targets.csv"), "--roster", str(SAMPLES / "roster.csv"), "--as-of", "2026-11-23",
+                    "-o", str(html), "-q"], check=False, timeout=300, capture_output=True)
+    source = html.read_text(encoding="utf-8")
+    assert "overflow-x: auto" not in source.split("@media print", 1)[1].split("</style>", 1)[0]
+    pdf = print_pdf(html, tmp_path / "acceptance.pdf")
+    w, h = page_size(pdf)
+    assert abs(w - 841.9) < 2 and abs(h - 595.3) < 2, (w, h)
+    pages = pdf_text_pages(pdf)
+    for i, text in enumerate(pages, start=1):
+        assert (str(i), str(len(pages))) in PAGE_NO.findall(text), (i, text[-40:])
+    text = "".join(pages)
+    cells = re.findall(r'<td class="status"[^>]*>([^<]+)</td>', source)
+    assert len(cells) > 50
+    for word in set(cells):
+        assert text.count(word) >= cells.count(word), (word, text.count(word), cells.count(word))
+    # the last column (不移交原因) is printed with every table of rows
+    last = re.findall(r"<th>([^<]+)</th></tr></thead>", source)[0]
+    assert text.count(last) >= source.count('<table class="rows"'), last

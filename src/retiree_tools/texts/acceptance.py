@@ -82,4 +82,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acceptance.no-id": ('缺身份证号码，无法核对', 'no ID number, cannot match'),
     "acceptance.identity": ('人数恒等式不成立', 'identity does not hold'),
     "acceptance.scope-sum": ('分项之和与合计不符', 'rows do not add up to the totals'),
+    # the printed report's page numbers (CSS content around counter(page) and counter(pages))
+    "acceptance.page_before": ('第 ', 'Page '),
+    "acceptance.page_middle": (' 页 共 ', ' of '),
+    "acceptance.page_after": (' 页', ''),
 }
