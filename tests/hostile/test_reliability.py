@@ -473,3 +473,24 @@ def test_work_per_sheet_does_not_grow_with_the_number_of_sheets(tmp_path):
     doc = json.loads(run("validate", path, "--format", "json", "-q").stdout)
     assert time.monotonic() - t0 < 20
     assert [(f["sheet"], f["summary"]["people"]) for f in doc["files"]] == [("名单", 1)]
+
+
+@pytest.mark.parametrize(("stray", "code"), [
+    ('<row r="49000000"><c r="A49000000" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # far down
+    ('<row r="40"><c r="ZZZZ40" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # column 475,254
+    ('<row r="40"><c r="ZZZZZZZ40" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # aborted the engine
+    ('<row r="1048000"><c r="AV1048000" t="inlineStr"><is><t>x</t></is></c></row>', "file-too-large"),  # in range, sparse
+])
+def test_one_far_cell_is_refused_before_the_engine_allocates_for_it(tmp_path, stray, code):
+    """Memory follows content: a sheet of 30 people and one value far away (before: 1.9 GB,
+    killed at 60 s, or exit 134)."""
+    from hostile.make_corpus import sheet_xml, write_zip, xlsx_parts
+
+    rows = [[str(v) for v in HEADERS], *([str(v) for v in person(k)] for k in range(1, 31))]
+    path = write_zip(tmp_path / "far.xlsx", xlsx_parts(sheet_xml(rows, extra=stray)))
+    t0 = time.monotonic()
+    r = run("validate", path, "--format", "json")
+    _one_error(r, code)
+    assert time.monotonic() - t0 < 15
+    near = write_zip(tmp_path / "near.xlsx", xlsx_parts(sheet_xml(rows)))
+    assert run("validate", near, "-q").returncode in (0, 1)

@@ -30,6 +30,9 @@ MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in all
 MAX_RATIO = 200  # a real sheet compresses 5-20x; a bomb 1000x+
 RATIO_MIN_SIZE = 10 * MiB  # the ratio limit applies to entries inflating past 10 MiB
 MAX_CELLS = 50_000_000  # rows × columns of a sheet's used range (the engine allocates it whole)
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384  # an xlsx sheet's own limits (row 1048576, column XFD)
+SPARSE_MIN_CELLS = 4_000_000  # a used range this large must be mostly filled …
+SPARSE_RATIO = 50  # … at least one cell written in this many (memory follows content, not claims)
 MAX_XML_PROLOG = 64 * 1024  # bytes before an XML part's root element
 UNVERIFIED_BUDGET = 256 * MiB  # what small entries not inflated in full could add up to at most
 EXACT_SCAN_SIZE = 16 * MiB  # sheets up to this size get every cell reference read
@@ -171,8 +174,13 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
     prolog.feed(b"", final=True)
     if extent is not None:
         rows, cols = extent.size()
+        if rows > EXCEL_ROWS or cols > EXCEL_COLS:  # no spreadsheet program writes such a cell
+            raise _hostile(p, "error.beyond_excel", entry=info.filename, rows=rows, cols=cols)
         if rows * cols > MAX_CELLS:
             raise _too_large(p, "error.used_range", entry=info.filename, rows=rows, cols=cols, limit=MAX_CELLS)
+        if rows * cols > SPARSE_MIN_CELLS and rows * cols > SPARSE_RATIO * max(extent.cells, 1):
+            # one value far down or far right: the engine allocates the whole range for it
+            raise _too_large(p, "error.sparse_range", entry=info.filename, rows=rows, cols=cols, cells=extent.cells)
 
 
 def _inflate(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -299,8 +307,8 @@ def _prolog_verdict(data: bytes) -> str:
 
 # a cell reference of a cell that has content (a self-closing <c …/> holds no value and the
 # engine skips it); rows and cells without a reference are counted along the sheet
-_REF = re.compile(rb'<c\s+r="([A-Z]{1,4})(\d{1,9})"[^>]*(?<!/)>')
-_ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d{1,9})"')
+_REF = re.compile(rb'<c\s+r="([A-Z]{1,10})(\d{1,15})"[^>]*(?<!/)>')  # wider than Excel: far references are seen, then refused
+_ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d{1,15})"')
 # the screen of large sheets, one pass: a cell without a reference first (<c> or attributes
 # before r=), or a reference at column BA (53) or further or at row 1,000,000 or further —
 # below both a sheet holds at most 52 × 999,999 cells, about MAX_CELLS
@@ -328,12 +336,13 @@ class _Extent:
 
     def __init__(self, exact: bool):
         self.exact = exact
-        self.max_row = self.max_col = self.rows = self.row_attr = self.max_run = 0
+        self.max_row = self.max_col = self.rows = self.row_attr = self.max_run = self.cells = 0
         self.carry = b""
 
     def feed(self, out: bytes) -> None:
         if not out:
             return
+        self.cells += out.count(b"<c ") + out.count(b"<c>")  # cells written (what memory should follow)
         data = self.carry + out
         self.carry = data[-96:]
         if not self.exact:

@@ -97,6 +97,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.parse_memory": ("解析需要超过 {limit} GB 内存", "parsing it needs more than {limit} GB of memory"),
     "error.parse_timeout": ("解析超过 {seconds} 秒", "parsing it takes more than {seconds} s"),
     "error.zip_duplicate": ("压缩包中有两个同名条目 {entry}（正常的工作簿不会这样）", "two entries named {entry} in the zip (no real workbook has that)"),
+    "error.beyond_excel": ("{entry} 有单元格在第 {rows} 行、第 {cols} 列，超出 xlsx 的上限（1048576 行、16384 列）",
+                           "{entry} has a cell at row {rows}, column {cols}: beyond an xlsx sheet (1,048,576 rows, 16,384 columns)"),
+    "error.sparse_range": ("{entry} 的区域有 {rows} 行 × {cols} 列，却只写了 {cells} 个单元格（远处的一个值会占用整片内存）",
+                           "{entry} spans {rows} rows × {cols} columns but holds only {cells} cells (one far value would take memory for all)"),
     "error.no_inputs": ("没有可读取的输入文件", "no input files"),
     "error.nothing_read": ("{what}；{skipped}", "{what}; {skipped}"),  # a directory whose files were all skipped
     "error.output_suffix": ("输出须为 {allowed}：{name}", "the output must be {allowed}: {name}"),
