@@ -494,3 +494,27 @@ def test_one_far_cell_is_refused_before_the_engine_allocates_for_it(tmp_path, st
     assert time.monotonic() - t0 < 15
     near = write_zip(tmp_path / "near.xlsx", xlsx_parts(sheet_xml(rows)))
     assert run("validate", near, "-q").returncode in (0, 1)
+
+
+def test_a_catalogue_with_a_flooded_keyword_column_is_refused_quickly(tmp_path):
+    """Before: 5.9 GB and killed. Keywords are bounded in number (200 a unit) and length (2–50)."""
+    lines = CATALOG.read_text(encoding="utf-8-sig").splitlines()
+    flooded = []
+    for k, line in enumerate(lines):
+        cells = line.split(",")
+        if k > 0:
+            cells[4] = ";".join(f"街{j}" for j in range(3000))
+        flooded.append(",".join(cells))
+    cat = tmp_path / "flooded.csv"
+    cat.write_text("\n".join(flooded) + "\n", encoding="utf-8")
+    t0 = time.monotonic()
+    r = run("assign", SAMPLES / "enterprise_b.csv", "--catalog", cat, "--format", "json")
+    _one_error(r, "catalog-invalid")
+    assert "3000 个关键词，超过 200 个的上限" in r.stderr and time.monotonic() - t0 < 20
+    one = tmp_path / "one_char.csv"
+    cells = lines[2].split(",")
+    cells[4] = "区"
+    one.write_text("\n".join([lines[0], lines[1], ",".join(cells), *lines[3:]]) + "\n", encoding="utf-8")
+    r = run("assign", SAMPLES / "enterprise_b.csv", "--catalog", one)
+    _one_error(r)
+    assert "关键词“区”长度应为 2–50 个字" in r.stderr

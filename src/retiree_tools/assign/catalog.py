@@ -183,11 +183,26 @@ def _norm(text: str) -> str:
     return clean_value(text).replace(" ", "")
 
 
+MAX_CATALOG_BYTES = 256 * 1024**2  # a whole province's communities fit in a tenth of this
+MAX_UNITS = 200_000  # rows of units
+MAX_KEYWORDS = 200  # keywords of one unit
+MIN_KEYWORD_CHARS, MAX_KEYWORD_CHARS = 2, 50
+
+
 def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
     """Read and validate a catalogue (csv/xlsx/xls/ods). Any problem → InputError
     ``catalog-invalid`` (exit 2) listing the first problems with their rows (shown in the
     language of whoever shows the error; ``lang`` is kept for callers)."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # read_text_rows says what is wrong with it
+    if size > MAX_CATALOG_BYTES:
+        raise InputError("catalog-invalid", str(path), reason="error.catalog_too_large",
+                         mib=size // 1024**2, limit=MAX_CATALOG_BYTES // 1024**2)
     first_row, rows = read_text_rows(path)
+    if len(rows) > MAX_UNITS + HEADER_SCAN_ROWS:
+        raise InputError("catalog-invalid", str(path), reason="error.catalog_units", n=len(rows), limit=MAX_UNITS)
     problems: list[Msg] = []
     found = scan_header(rows, alias_match(_COLUMN_ALIASES), lambda f: {"code", "name"} <= f, limit=HEADER_SCAN_ROWS)
     if found is None:
@@ -224,6 +239,13 @@ def load_catalog(path: str | Path, lang: str = "zh") -> Catalog:
         if parent and parent.endswith(".0") and parent[:-2].isdigit():
             parent = parent[:-2]
         kws = [k for k in (x.strip() for x in get("keywords").replace("；", ";").replace("，", ";").replace(",", ";").split(";")) if k]
+        if len(kws) > MAX_KEYWORDS:
+            problems.append(msg("error.catalog_keywords", row=i, n=len(kws), limit=MAX_KEYWORDS))
+            kws = kws[:MAX_KEYWORDS]
+        bad = [k for k in kws if len(k) < MIN_KEYWORD_CHARS or len(k) > MAX_KEYWORD_CHARS]
+        if bad:  # one character matches nearly every address; a paragraph is no keyword
+            problems.append(msg("error.catalog_keyword_length", row=i, keyword=bad[0][:20],
+                                low=MIN_KEYWORD_CHARS, high=MAX_KEYWORD_CHARS))
         units[code] = Unit(code, name, level, parent, kws, get("office_address"), get("contact_person"), get("contact_phone"))
     for u in units.values():
         if u.parent_code and u.parent_code not in units:

@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "{entry} has a cell at row {rows}, column {cols}: beyond an xlsx sheet (1,048,576 rows, 16,384 columns)"),
     "error.sparse_range": ("{entry} 的区域有 {rows} 行 × {cols} 列，却只写了 {cells} 个单元格（远处的一个值会占用整片内存）",
                            "{entry} spans {rows} rows × {cols} columns but holds only {cells} cells (one far value would take memory for all)"),
+    "error.catalog_too_large": ("接收地区目录有 {mib} MB，超过 {limit} MB 的上限", "the catalogue is {mib} MB, over the {limit} MB limit"),
+    "error.catalog_units": ("接收地区目录有 {n} 行，超过 {limit} 个单位的上限", "the catalogue has {n} rows, over the limit of {limit} units"),
+    "error.catalog_keywords": ("第 {row} 行有 {n} 个关键词，超过 {limit} 个的上限", "row {row} has {n} keywords, over the limit of {limit}"),
+    "error.catalog_keyword_length": ("第 {row} 行的关键词“{keyword}”长度应为 {low}–{high} 个字", "row {row}: keyword '{keyword}' must be {low}–{high} characters long"),
     "error.no_inputs": ("没有可读取的输入文件", "no input files"),
     "error.nothing_read": ("{what}；{skipped}", "{what}; {skipped}"),  # a directory whose files were all skipped
     "error.output_suffix": ("输出须为 {allowed}：{name}", "the output must be {allowed}: {name}"),
