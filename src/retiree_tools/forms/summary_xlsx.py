@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from retiree_tools.findings.model import column_letter
 from retiree_tools.forms.plan import TITLES, Packet
-from retiree_tools.io.print_setup import CELL_PADDING, WRAP_FILL, line_count, row_height
+from retiree_tools.io.print_setup import CELL_PADDING, line_count, row_height, wrap_capacity
 from retiree_tools.io.safe import escape_formula
 
 # key, header, width
@@ -220,21 +220,30 @@ _PLAIN = re.compile(r"[^\s=+\-@&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
                     r"(?:[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*[^\s&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff])?")
 
 
+# what validate checked and assign wrote in a fixed form that fits its column (18-character ID
+# in 20, a YYYY-MM-DD date in 11, one-character gender and yes/no): never measured for wrapping
+_FIXED_FORMAT = frozenset(("id_number", "birth_date", "work_start", "retire_date", "gender", "party_member",
+                           "file_transfer"))
+
+
 def _rows_xml(people: list[dict], keys: list[str], styles: list[str], first: int):
     """Yield the ``<row>`` XML of ``people`` (the first at 1-based row ``first``), in chunks."""
     letters = _LETTERS[:len(keys)]
-    widths = dict((k, w) for k, _, w in SUMMARY_COLUMNS)
-    # a text shorter than half its column's room fits on one line whatever its characters
-    short = [(widths[k] - CELL_PADDING) * WRAP_FILL / 2 for k in keys]
+    widths = {k: w for k, _, w in SUMMARY_COLUMNS}
+    # a text wider than its column's room wraps: its row is as high as its lines (a text of at
+    # most room/2 characters, or of room ASCII ones, fits whatever it holds: not measured; nor
+    # is a line break in such a short text)
+    # Columns of a checked fixed format (an assigned person's ID, dates, gender, yes/no) always
+    # fit and are not measured either: a room of 10**6.
+    rooms = [10**6 if k in _FIXED_FORMAT else widths[k] - CELL_PADDING for k in keys]
+    caps = [wrap_capacity(widths[k]) for k in keys]
     plain = _PLAIN.fullmatch
     chunk: list[str] = []
     for i, p in enumerate(people, start=first):
         cells = []
         lines = 1
-        for key, letter, style, fits in zip(keys, letters, styles, short, strict=True):
+        for key, letter, style, room, cap in zip(keys, letters, styles, rooms, caps, strict=True):
             v = p[key]
-            if isinstance(v, str) and (len(v) > fits or "\n" in v):  # wrapped: the row grows
-                lines = max(lines, line_count(v, widths[key]))
             if key == "seq":
                 cells.append(f'<c r="{letter}{i}" s="{style}"><v>{v}</v></c>')
                 continue
@@ -245,12 +254,22 @@ def _rows_xml(people: list[dict], keys: list[str], styles: list[str], first: int
                 v = p["pension"]
             if not v:
                 cells.append(f'<c r="{letter}{i}" s="{style}"/>')
-            elif isinstance(v, str) and plain(v):
+                continue
+            if isinstance(v, str) and plain(v):
                 cells.append(f'<c r="{letter}{i}" s="{style}" t="inlineStr"><is><t>{v}</t></is></c>')
             else:
                 s = escape_formula(v)
                 cells.append(f'<c r="{letter}{i}" s="{style}" t="inlineStr">{_text(s)}</c>' if s
                              else f'<c r="{letter}{i}" s="{style}"/>')
+                v = str(v)
+            n = len(v)
+            if n > room / 2:  # may not fit on one line (a shorter text always does)
+                if "\n" in v:
+                    lines = max(lines, line_count(v, room + CELL_PADDING))
+                elif n > room or not v.isascii():  # width_estimate inlined: runs for every address
+                    w = n + (len(v.encode("utf-8", "surrogatepass")) - n) // 2
+                    if w > room and w > lines * cap:
+                        lines = int(-(-w // cap))
         if lines > 1:  # LibreOffice does not grow a row for wrapped text: its height is given
             chunk.append(f'<row r="{i}" ht="{row_height(lines):g}" customHeight="1">{"".join(cells)}</row>')
         else:

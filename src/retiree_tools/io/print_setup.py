@@ -49,7 +49,7 @@ def width_estimate(text: str) -> int:
 
 def line_count(text: str, width: float) -> int:
     """Lines ``text`` wraps to in a column ``width`` characters wide (at least 1)."""
-    cap = _capacity(width)
+    cap = wrap_capacity(width)
     if "\n" in text:
         return sum(line_count(line, width) for line in text.split("\n"))
     if len(text) * 2 <= cap:  # fits whatever its characters: no need to measure
@@ -58,7 +58,8 @@ def line_count(text: str, width: float) -> int:
     return 1 if w <= width - CELL_PADDING else math.ceil(w / cap)
 
 
-def _capacity(width: float) -> float:
+def wrap_capacity(width: float) -> float:
+    """Characters a wrapped line of a column ``width`` wide holds on average."""
     return max(1.0, (width - CELL_PADDING) * WRAP_FILL)
 
 
@@ -89,7 +90,7 @@ def lines_arrow(arr, width: float):
     import numpy as np
 
     w = width_estimate_arrow(arr)
-    return np.where(w <= width - CELL_PADDING, 1, np.ceil(w / _capacity(width))).astype(np.int64)
+    return np.where(w <= width - CELL_PADDING, 1, np.ceil(w / wrap_capacity(width))).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------
