@@ -107,6 +107,7 @@ def _header(field: str, fields: tuple[str, ...], lang: str) -> str:
 #: columns that wrap (the widest texts: names of units and enterprises, reasons, paths)
 WRAPPED_FIELDS = frozenset(("name", "enterprise", "excluded_by_reason", "reason", "values", "file", "key"))
 WIDTH_SAMPLE = 2000  # rows looked at to choose a column's width
+SUMMARY_LABEL_WIDTH = 48  # the summary sheet's first column (labels; exclusion reasons wrap)
 
 
 def _widths(fields: tuple[str, ...], headers: list[str], rows: list[dict]) -> list[float]:
@@ -171,7 +172,7 @@ def _cell(ws, i: int, j: int, v: object, fmt, pct: bool = False, wrap: bool = Fa
 
 def _summary_sheet(wb, fmt, report: AcceptanceReport, lang: str) -> None:
     """Three columns: label, value, field name (the JSON key, for scripts and tests)."""
-    from retiree_tools.io.print_setup import xlsxwriter_print_setup
+    from retiree_tools.io.print_setup import line_count, row_height, xlsxwriter_print_setup
 
     ws = wb.add_worksheet(label("summary", lang))
     for j, h in enumerate((label("summary", lang), "", "field")):
@@ -190,12 +191,15 @@ def _summary_sheet(wb, fmt, report: AcceptanceReport, lang: str) -> None:
     for status, n in report.status_counts().items():
         lines.append((f"{label('status', lang)}：{label(status, lang)}", n, f"status_counts.{status}"))
     for i, (name, value, field) in enumerate(lines, start=1):
-        ws.write_string(i, 0, name, fmt["text"])
-        _cell(ws, i, 1, value, fmt, pct=field in ("rate", "min_rate"))
+        ws.write_string(i, 0, name, fmt["wrap"])  # a reason of exclusion with its documents: long
+        _cell(ws, i, 1, value, fmt, pct=field in ("rate", "min_rate"), wrap=True)
         ws.write_string(i, 2, field, fmt["text"])
-    ws.set_column(0, 0, 34)
+        n = max(line_count(name, SUMMARY_LABEL_WIDTH), line_count(value, 26) if isinstance(value, str) else 1)
+        if n > 1:
+            ws.set_row(i, row_height(n))
+    ws.set_column(0, 0, SUMMARY_LABEL_WIDTH)
     ws.set_column(1, 1, 26)
-    ws.set_column(2, 2, 22)
+    ws.set_column(2, 2, 24)
     ws.freeze_panes(1, 0)
     xlsxwriter_print_setup(ws, title_rows=(0, 0))
 
