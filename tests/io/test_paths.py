@@ -224,6 +224,10 @@ def test_render_forms_and_acceptance_read_the_assigned_files_of_a_folder(outputs
     assert json.loads(r.stdout)["totals"]["listed"] == 4  # two people, in the xlsx and in the csv
     r = run("render-forms", d, "--out-dir", tmp_path / "forms2", "--date", "2026-11-23", "-q")
     assert r.returncode == 0, r.stderr
+    # and said on stderr, as validate and assign say it
+    line = "跳过 2 个文件：acceptance.xlsx（本工具生成的文件）、说明.txt（不是工作簿，要读请直接写出文件名）"
+    assert line in run("render-forms", d, "--out-dir", tmp_path / "forms3", "--date", "2026-11-23").stderr
+    assert line in run("acceptance-report", d, "--as-of", "2026-11-23").stderr
 
 
 # ---- nothing to read ----

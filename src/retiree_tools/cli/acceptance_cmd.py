@@ -20,6 +20,7 @@ from retiree_tools.cli.common import (
     guarded,
     plain,
     print_json,
+    skipped_notice,
     table,
 )
 from retiree_tools.cli.help import HelpCommand
@@ -78,13 +79,14 @@ def acceptance_report(
       retiree-tools acceptance-report out/ --targets samples/targets.csv --roster samples/roster.csv --as-of 2026-11-23
     """
     from retiree_tools import acceptance_report as build
-    from retiree_tools import tr
+    from retiree_tools import scan_paths, tr
 
     report = build(paths, targets=targets, roster=roster, as_of=as_of, min_rate=min_rate, lang=lang.value,
                    policy=policy, outputs=list(output or []))
     if fmt is Fmt.json:
         print_json(report.to_dict(show_pii=show_pii))
     if not quiet:
+        skipped_notice([s.to_dict(lang.value) for s in scan_paths(paths, "assigned").skipped], lang.value)
         rows = max_rows if max_rows is not None else (40 if verbose else 10)
         render(report, lang.value, show_pii, rows, verbose)
         for out in report.written:

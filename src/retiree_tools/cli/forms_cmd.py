@@ -20,6 +20,7 @@ from retiree_tools.cli.common import (
     guarded,
     plain,
     print_json,
+    skipped_notice,
     table,
 )
 from retiree_tools.cli.help import HelpCommand
@@ -90,6 +91,9 @@ def render_forms_cmd(
     if fmt is Fmt.json:
         print_json(manifest)
     if not quiet:
+        from retiree_tools import scan_paths
+
+        skipped_notice([s.to_dict(lg) for s in scan_paths(paths, "assigned").skipped], lg)
         _summary(manifest, out_dir, lg, verbose)
     raise typer.Exit(EXIT_OK)
 
