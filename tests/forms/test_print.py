@@ -164,3 +164,24 @@ def test_acceptance_report_prints_whole_on_a4_landscape(tmp_path: Path) -> None:
     # the last column (不移交原因) is printed with every table of rows
     last = re.findall(r"<th>([^<]+)</th></tr></thead>", source)[0]
     assert text.count(last) >= source.count('<table class="rows"'), last
+
+
+_OVERFLOW_JS = """<script>window.addEventListener('load', () => { const bad = [];
+document.querySelectorAll('td.nw, td.id').forEach(td => { if (td.scrollWidth > td.clientWidth + 1) bad.push(td.textContent); });
+document.body.setAttribute('data-overflow', JSON.stringify(bad)); });</script>"""
+
+
+def test_whole_values_fit_their_columns(printed, tmp_path: Path) -> None:
+    """ID numbers, dates, phones and pensions are never wrapped (nowrap), so a column too narrow
+    for them would let them run over the next column: none does. Measured in the browser on
+    the screen layout, which is narrower than the printed page (267 mm against 277 mm)."""
+    chromium = require_chromium()
+    for n, (f, pdf) in enumerate(printed.values()):
+        html = (pdf.parent / "forms" / f["path"]).read_text(encoding="utf-8")
+        probe = tmp_path / f"probe-{n}.html"
+        probe.write_text(html.replace("</body>", _OVERFLOW_JS + "</body>"), encoding="utf-8")
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                              "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=180).stdout
+        m = re.search(r'data-overflow="([^"]*)"', dom)
+        assert m, f["path"]
+        assert m.group(1).replace("&quot;", '"') == "[]", (f["path"], m.group(1)[:300])
