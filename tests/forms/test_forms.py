@@ -280,9 +280,22 @@ def test_stale_files_of_earlier_run_removed(tmp_path: Path) -> None:
     src = write_batch(tmp_path)
     out = tmp_path / "o"
     render_forms([src], out)
-    (out / "stale.html").write_text("old")
-    render_forms([src], out, forms="receipt")
-    assert not (out / "stale.html").exists() and not (out / UNIT_A).exists()
+    render_forms([src], out, forms="receipt")  # the earlier run's packets go with the swap
+    assert (out / "manifest.json").exists() and not (out / UNIT_A).exists()
+
+
+def test_a_file_the_office_put_in_the_out_dir_is_never_deleted(tmp_path: Path) -> None:
+    """Issue 13: a file render-forms did not write (a scanned signed form) makes it refuse."""
+    from retiree_tools.findings.errors import InputError
+
+    src = write_batch(tmp_path)
+    out = tmp_path / "o"
+    render_forms([src], out)
+    (out / "签字扫描.pdf").write_bytes(b"%PDF signed")
+    with pytest.raises(InputError) as raised:
+        render_forms([src], out, forms="receipt")
+    assert raised.value.reason == "error.out_dir_foreign" and "签字扫描.pdf" in raised.value.message()
+    assert (out / "签字扫描.pdf").read_bytes() == b"%PDF signed" and (out / UNIT_A).exists()
 
 
 def test_progress_callback(tmp_path: Path) -> None:
