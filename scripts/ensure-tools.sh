@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the real programs some tests drive, when missing and possible (root with apt-get):
 #   - Debian's chromium and CJK fonts, for the browser tests (opt out: RETIREE_TOOLS_NO_BROWSER=1);
+#     the fonts also when chromium is there without them (pages would print as boxes);
 #   - LibreOffice Calc without a GUI (libreoffice-calc-nogui, no recommends), for the messy-workbook
 #     conversions `soffice --headless --convert-to xlsx|xls|ods` (opt out: RETIREE_TOOLS_NO_LIBREOFFICE=1).
 # Never fails the test run: whatever is still missing, the tests that need it skip with a visible
@@ -12,6 +13,11 @@ say() { echo "ensure-tools: $*" >&2; }
 
 want_browser=0
 want_lo=0
+want_fonts=0
+cjk_fonts() { have fc-list && fc-list :lang=zh 2>/dev/null | grep -q .; }
+if { have chromium || have chromium-browser; } && ! cjk_fonts && [ "${RETIREE_TOOLS_NO_BROWSER:-}" != "1" ]; then
+  want_fonts=1  # chromium without Chinese fonts prints boxes: the print tests would check nothing
+fi
 if ! have chromium && ! have chromium-browser; then
   if [ "${RETIREE_TOOLS_NO_BROWSER:-}" = "1" ]; then
     say "RETIREE_TOOLS_NO_BROWSER=1, browser tests will be skipped"
@@ -26,11 +32,12 @@ if ! have soffice && ! have libreoffice; then
     want_lo=1
   fi
 fi
-[ "$want_browser$want_lo" = "00" ] && exit 0
+[ "$want_browser$want_lo$want_fonts" = "000" ] && exit 0
 
 if [ "$(id -u)" != "0" ] || ! have apt-get; then
   [ "$want_browser" = 1 ] && say "chromium missing and cannot install (not root/apt); browser tests will be skipped"
   [ "$want_lo" = 1 ] && say "LibreOffice (soffice) missing and cannot install (not root/apt); LibreOffice conversion tests will be skipped"
+  [ "$want_fonts" = 1 ] && say "no CJK fonts and cannot install fonts-noto-cjk (not root/apt); printed forms show boxes"
   exit 0
 fi
 
@@ -59,6 +66,9 @@ say "apt-get update took $(( $(date +%s) - start ))s"
 if [ "$want_browser" = 1 ]; then
   apt_install "chromium and CJK fonts" chromium fonts-noto-cjk
   have chromium || have chromium-browser || say "chromium still missing; browser tests will be skipped"
+fi
+if [ "$want_fonts" = 1 ]; then
+  apt_install "CJK fonts" fonts-noto-cjk
 fi
 if [ "$want_lo" = 1 ]; then
   apt_install "LibreOffice Calc" libreoffice-calc-nogui
