@@ -109,6 +109,9 @@ def test_each_rule_case(assigned):
             assert p["evidence"], case
         if status in ("review", "excluded", "rejected"):
             assert p["reason"], case
+        if status == "rejected":  # in words, not codes (the codes are in findings)
+            assert p["reason"].startswith("数据有错误，未分配：") and "性别与身份证不符" in p["reason"], case
+            assert "gender-mismatch" not in p["reason"] and "gender-mismatch" in p["findings"], case
 
 
 def test_decisions_spread_to_every_row_of_a_shuffled_repeated_batch(tmp_path):

@@ -67,7 +67,7 @@ DECISION_KEYS = ("status", "county_code", "county_name", "unit_code", "unit_name
                  "reason", "flags", "office_address", "contact_person", "contact_phone")
 # the per-person entries of assign's JSON (``people``)
 PERSON_JSON_KEYS = ("file", "row", "id_number", "name", "status", "county_code", "unit_code", "rule", "evidence",
-                    "reason", "flags", "file_transfer", "party_org")
+                    "reason", "findings", "flags", "file_transfer", "party_org")
 
 
 def headers(lang: str = "zh") -> list[str]:

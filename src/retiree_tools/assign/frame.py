@@ -49,7 +49,8 @@ def assign_frame(assigner: Assigner, frame: pd.DataFrame, error_codes: dict[int,
     out["reason"][excluded] = [r or "" for r in t.reasons[excluded]]
     rejected = np.flatnonzero(handed & errors)
     out["status"][rejected] = "rejected"
-    out["reason"][rejected] = [tr("assign.rejected", lang, codes="、".join(dict.fromkeys(c for c in codes_of.get(i, []) if c)) or "?")
+    # the reason in words (the findings' titles); the codes are in the findings column
+    out["reason"][rejected] = [tr("assign.rejected", lang, problems=_titles(codes_of.get(i, []), lang))
                                for i in rejected.tolist()]
     todo = np.flatnonzero(handed & ~errors)
     if not len(todo):
@@ -131,3 +132,11 @@ def _assigned_frame(frame: pd.DataFrame, out: dict[str, np.ndarray], file_transf
     base["file_transfer"] = pd.Series(np.where(base["status"] == "assigned", file_transfer, False)
                                       .astype(object), index=base.index, dtype=object)
     return base
+
+
+def _titles(codes: list[str], lang: str) -> str:
+    """``身份证号码校验位错误、日期先后矛盾``: each finding code's title, once, in order."""
+    from retiree_tools.findings.codes import CODES, title
+
+    seen = dict.fromkeys(c for c in codes if c)
+    return "、".join(title(c, lang) if c in CODES else c for c in seen) or "?"

@@ -182,6 +182,7 @@ def person_json(out: pd.DataFrame) -> list[dict]:
         d = dict(zip(cols, r, strict=True))
         d["row"] = int(d["row"])
         d["flags"] = [x for x in (d["flags"] or "").split(";") if x]
+        d["findings"] = [x for x in (d["findings"] or "").split(";") if x]  # the error codes behind a rejection
         d["file_transfer"] = bool(d["file_transfer"])
         recs.append({k: (None if v is pd.NA or isinstance(v, float) and v != v else v) for k, v in d.items()})
     return recs

@@ -15,7 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "the address matches several units equally ({units}); decide by hand"),
     "assign.near_unit": ("居住地址以路口或附近地点描述，涉及多个接收单位（{units}），请人工确定",
                          "the address is given by a corner or a nearby place and names several units ({units}); decide by hand"),
-    "assign.rejected": ("数据有错误，未分配：{codes}", "not assigned, data errors: {codes}"),
+    "assign.rejected": ("数据有错误，未分配：{problems}", "not assigned, data errors: {problems}"),
     "assign.resides_elsewhere": ("长期居住地不在该区县，暂由区县退管中心接收", "lives outside the county: received by the county centre"),
     "assign.unit_unresolved": ("居住地址未能对应到街道/乡镇/社区，暂由区县退管中心接收",
                                "the address names no unit: received by the county centre"),
