@@ -78,7 +78,8 @@ def test_agreement_signed_by_every_party_keeping_a_copy(tmp_path: Path) -> None:
         pages = html.split('<section class="page agreement">')[1:]
         assert len(pages) == f["people"]
         for page in pages:
-            assert "一式三份，甲方、乙方及原工作单位各执一份" in page
+            assert "一式三份，甲方、乙方及原工作单位各执一份，自各方签字（盖章）之日起生效" in page
+            assert "双方签字" not in page  # three parties sign, not two
             signs = page[page.index('<div class="signs">'):]
             for party in ("甲方（盖章）", "乙方（签字）", "原工作单位（盖章）"):
                 assert party in signs, party
