@@ -1,7 +1,8 @@
 """The HTML forms printed by a real headless Chromium, checked from the PDF text (pdftotext):
 A4 landscape for the 汇总表 and the 交接清单, 第 x 页 共 y 页 on every page, the 合计 line
 once, no page holding only the signature and stamp block, Chinese reasons on the receipts and
-no 接收方 stamp line on a receipt for people no county receives.
+no 接收方 stamp line on a receipt for people no county receives; the per-person forms (登记表,
+联系卡, 协议书) on A4 portrait with 第 N 页 共 M 页 on every page.
 
 Runs on the bundled samples (assign → render-forms), whose larger summaries (5 people and
 more) and largest receipt used to put the stamp block alone on the last page. Needs chromium
@@ -185,3 +186,41 @@ def test_whole_values_fit_their_columns(printed, tmp_path: Path) -> None:
         m = re.search(r'data-overflow="([^"]*)"', dom)
         assert m, f["path"]
         assert m.group(1).replace("&quot;", '"') == "[]", (f["path"], m.group(1)[:300])
+
+
+@pytest.fixture(scope="module")
+def per_person(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
+    """The largest 登记表, 联系卡 and 协议书 of the samples (several pages each), printed to PDF."""
+    require_chromium()
+    _require_poppler()
+    tmp = tmp_path_factory.mktemp("print_person")
+    assigned = tmp / "assigned.xlsx"
+    subprocess.run([sys.executable, "-m", "retiree_tools", "assign", str(SAMPLES / "enterprise_a.xlsx"),
+                    str(SAMPLES / "enterprise_b.csv"), "--catalog", str(SAMPLES / "catalog.csv"), "-o", str(assigned),
+                    "-q"], check=False, timeout=300, capture_output=True)
+    assert assigned.is_file()
+    out = tmp / "forms"
+    manifest = render_forms([assigned], out, forms="registration,card,agreement", date="2026-11-23")
+    chosen = {}
+    for kind in ("registration", "card", "agreement"):
+        f = max((f for f in manifest["files"] if f["kind"] == kind and f["format"] == "html"),
+                key=lambda f: (f["people"], f["path"]))
+        chosen[kind] = (f, out / f["path"])
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pdfs = dict(pool.map(lambda kv: (kv[0], print_pdf(kv[1][1], tmp / f"{kv[0]}.pdf")), chosen.items()))
+    return {kind: (f, pdfs[kind]) for kind, (f, _) in chosen.items()}
+
+
+@pytest.mark.parametrize("kind", ["registration", "card", "agreement"])
+def test_per_person_forms_a4_with_page_numbers(per_person, kind: str) -> None:
+    """登记表 and 协议书: one A4 portrait page a person; 联系卡: four cards a page; every page
+    carries 第 N 页 共 M 页 (N its own number, M the file's page count)."""
+    f, pdf = per_person[kind]
+    w, h = page_size(pdf)
+    assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2, (f["path"], w, h)
+    pages = pdf_text_pages(pdf)
+    people = f["people"]
+    assert people >= 5, f  # several pages: the numbers are checked on more than one
+    assert len(pages) == (-(-people // 4) if kind == "card" else people), (f["path"], len(pages), people)
+    for i, text in enumerate(pages, start=1):
+        assert PAGE_NO.findall(text) == [(str(i), str(len(pages)))], (f["path"], i, text[-60:])
