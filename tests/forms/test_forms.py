@@ -141,7 +141,9 @@ def test_summary_sheet_setup(rendered) -> None:
     out, _, _ = rendered
     ws = openpyxl.load_workbook(out / UNIT_A / "summary.xlsx").active
     assert ws.freeze_panes == "A5"
-    assert ws.print_title_rows == "$4:$4"
+    # printed: the title, the enterprise and unit lines and the header on every page (a loose
+    # page still says whose list it is); frozen on screen: the same four rows
+    assert ws.print_title_rows == "$1:$4"
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
     assert ws.column_dimensions["D"].width > 18  # ID numbers fit
     assert ws["D5"].number_format == "@" and ws["O5"].number_format == "0.00"

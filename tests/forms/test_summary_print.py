@@ -1,6 +1,6 @@
 """The 汇总表 workbook prints as it looks: a row as high as its wrapped address or family contact
 (LibreOffice does not grow rows by itself, and overprinted the rows below), and — converted by
-LibreOffice — few A4 landscape pages, each with the header row again."""
+LibreOffice — few A4 landscape pages, each with the title lines and the header row again."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_rows_are_as_high_as_their_wrapped_text(summary: Path) -> None:
     assert heights[3] > 2 * DEFAULT_ROW_HEIGHT  # the long residence: three lines
     assert heights[4] > DEFAULT_ROW_HEIGHT  # two numbers in the family contact: two lines
     assert heights[1] is None  # short texts: one line, no height given
-    assert ws.freeze_panes == "A5" and ws.print_title_rows == "$4:$4"
+    assert ws.freeze_panes == "A5" and ws.print_title_rows == "$1:$4"
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
 
@@ -59,7 +59,7 @@ def _soffice() -> str | None:
                     reason="LibreOffice (soffice) or pdftotext not installed: the printed summary.xlsx is not "
                            "checked (./run test installs libreoffice-calc-nogui with apt-get when root; "
                            "pdftotext is in poppler-utils)")
-def test_libreoffice_prints_few_pages_with_the_header_on_each(summary: Path, tmp_path: Path) -> None:
+def test_libreoffice_prints_few_pages_with_the_title_and_header_on_each(summary: Path, tmp_path: Path) -> None:
     """60 people, a third with three-line addresses: a few pages; every page has the header
     row and the page number, and no text is printed over another (word boxes in the PDF do
     not overlap: before the rows had heights, a wrapped address ran over the next row)."""
@@ -79,6 +79,8 @@ def test_libreoffice_prints_few_pages_with_the_header_on_each(summary: Path, tmp
                             text=True, check=True).stdout for p in range(1, pages + 1)]
     for p, text in enumerate(texts, start=1):
         assert "身份证号码" in text and "家属联系人及电话" in text, f"page {p} has no header row"
+        assert "移交社会化管理退休人员汇总表" in text and "移交单位：" in text and "接收单位：" in text, \
+            f"page {p} has no title lines"
         assert f"第 {p} 页，共 {pages} 页" in text
     assert "移交社会化管理退休人员汇总表" in texts[0] and "合计" in texts[-1]
     joined = "\n".join(texts)

@@ -117,8 +117,9 @@ def _skeleton() -> _Skeleton:
         for j, (_, _, width) in enumerate(SUMMARY_COLUMNS):
             ws.set_column(j, j, width)
         ws.freeze_panes(FIRST_DATA_ROW, 0)
-        # A4 landscape, one page wide, the header on every page (page numbers in the footer)
-        xlsxwriter_print_setup(ws, title_rows=(HEADER_ROW, HEADER_ROW))
+        # A4 landscape, one page wide, the title, enterprise and unit lines and the header on every
+        # page (page numbers in the footer)
+        xlsxwriter_print_setup(ws, title_rows=(0, HEADER_ROW))
         ws.print_area(0, 0, len(names), ncol - 1)
 
     members = xlsxwriter_parts(lay_out, mark="forms-summary")  # no input: directory scans skip it
