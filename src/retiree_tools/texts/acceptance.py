@@ -83,7 +83,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acceptance.identity": ('人数恒等式不成立', 'identity does not hold'),
     "acceptance.scope-sum": ('分项之和与合计不符', 'rows do not add up to the totals'),
     # the printed report's page numbers (CSS content around counter(page) and counter(pages))
-    "acceptance.page_before": ('第 ', 'Page '),
-    "acceptance.page_middle": (' 页 共 ', ' of '),
-    "acceptance.page_after": (' 页', ''),
+    "acceptance.page_css": ('"第 " counter(page) " 页 共 " counter(pages) " 页"', '"Page " counter(page) " of " counter(pages)'),
 }
