@@ -23,7 +23,7 @@ CHILD_MEMORY = 2 * 1024**3  # address space of the child: a full .xls (65,536 ×
 CHILD_SECONDS = 20.0  # the whole command must end within 30 s on a hostile file
 
 _CHILD = r"""
-import datetime as dt, io, json, marshal, resource, sys
+import io, json, marshal, resource, sys
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 mode, path, sheet = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
@@ -38,19 +38,7 @@ try:
     else:
         sh = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
         start = list(sh.start or (0, 0))
-
-        def text(v):
-            if v is None or v == "":
-                return None
-            if isinstance(v, bool):
-                return "true" if v else "false"
-            if isinstance(v, float):
-                return str(int(v)) if v.is_integer() and abs(v) < 1e20 else repr(v)
-            if isinstance(v, dt.datetime):
-                return v.strftime("%Y-%m-%d %H:%M:%S")
-            if isinstance(v, dt.date):
-                return v.strftime("%Y-%m-%d 00:00:00")
-            return str(v)
+        from retiree_tools.io.cells import cell_text as text
 
         out = [start, [[text(v) for v in r] for r in sh.to_python(skip_empty_area=True)]]
     data = marshal.dumps(out)

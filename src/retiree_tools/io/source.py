@@ -8,7 +8,6 @@ xls/ods with python-calamine; csv with pandas in chunks, encoding detected; HTML
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import re
 import zipfile
@@ -301,21 +300,6 @@ def _trim(cells: list[str | None]) -> list[str | None]:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
-
-
-def _cell_text(v: object) -> str | None:
-    """python-calamine value → the text fastexcel would give for it."""
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e20 else repr(v)
-    if isinstance(v, _dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(v, _dt.date):
-        return v.strftime("%Y-%m-%d 00:00:00")
-    return str(v)
 
 
 # ---------------------------------------------------------------------------------------------
