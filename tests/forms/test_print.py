@@ -53,16 +53,22 @@ def page_size(pdf: Path) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
-    """Every summary of 5 people or more and every receipt of the samples, printed to PDF."""
-    require_chromium()
-    _require_poppler()
-    tmp = tmp_path_factory.mktemp("print")
-    assigned = tmp / "assigned.xlsx"
+def assigned(tmp_path_factory) -> Path:
+    """The samples assigned once, by the installed command, for every print of this module."""
+    assigned = tmp_path_factory.mktemp("assigned") / "assigned.xlsx"
     subprocess.run([sys.executable, "-m", "retiree_tools", "assign", str(SAMPLES / "enterprise_a.xlsx"),
                     str(SAMPLES / "enterprise_b.csv"), "--catalog", str(SAMPLES / "catalog.csv"), "-o", str(assigned),
                     "-q"], check=False, timeout=300, capture_output=True)
     assert assigned.is_file()
+    return assigned
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, assigned) -> dict[str, tuple[dict, Path]]:
+    """Every summary of 5 people or more and every receipt of the samples, printed to PDF."""
+    require_chromium()
+    _require_poppler()
+    tmp = tmp_path_factory.mktemp("print")
     out = tmp / "forms"
     manifest = render_forms([assigned], out, forms="summary,receipt", date="2026-11-23")
     chosen = [f for f in manifest["files"] if f["format"] == "html"
@@ -189,16 +195,11 @@ def test_whole_values_fit_their_columns(printed, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def per_person(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
+def per_person(tmp_path_factory, assigned) -> dict[str, tuple[dict, Path]]:
     """The largest 登记表, 联系卡 and 协议书 of the samples (several pages each), printed to PDF."""
     require_chromium()
     _require_poppler()
     tmp = tmp_path_factory.mktemp("print_person")
-    assigned = tmp / "assigned.xlsx"
-    subprocess.run([sys.executable, "-m", "retiree_tools", "assign", str(SAMPLES / "enterprise_a.xlsx"),
-                    str(SAMPLES / "enterprise_b.csv"), "--catalog", str(SAMPLES / "catalog.csv"), "-o", str(assigned),
-                    "-q"], check=False, timeout=300, capture_output=True)
-    assert assigned.is_file()
     out = tmp / "forms"
     manifest = render_forms([assigned], out, forms="registration,card,agreement", date="2026-11-23")
     chosen = {}
