@@ -6,7 +6,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -211,18 +210,6 @@ def _quiet_stdout() -> None:
         os.close(devnull)
 
 
-_TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?:rt\d+\.)?[A-Za-z0-9_]+\.(?:tmp|rows)$")
-
-
-def _shown_path(filename: object) -> str | None:
-    """The file a user meant: ``.assigned.xlsx.rt12.ab.tmp`` is ``assigned.xlsx``."""
-    if not filename:
-        return None
-    p = Path(str(filename))
-    m = _TEMP_NAME.match(p.name)
-    return str(p.with_name(m.group("name"))) if m else str(p)
-
-
 def guarded(fn: F) -> F:
     """Turn library errors into one-line messages and exit 2; never a traceback (set
     RETIREE_TOOLS_DEBUG=1 to see one)."""
@@ -268,7 +255,7 @@ def guarded(fn: F) -> F:
         except OSError as exc:  # disk full, read-only, no permission … outside the atomic writers
             from retiree_tools.io.safe import output_failed
 
-            err = output_failed(_shown_path(exc.filename), exc)
+            err = output_failed(None, exc)  # names the output the temp file stood for
             fail(err.message(lang_s), doc(err.code, err.message(lang_s), path=err.path, reason=err.reason))
         except Exception as exc:  # noqa: BLE001 - last line of defence
             if os.environ.get("RETIREE_TOOLS_DEBUG"):

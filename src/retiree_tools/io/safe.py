@@ -113,6 +113,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?:rt\d+\.)?[A-Za-z0-9_]+\.(?:tmp|rows)$")
+
+
+def _target_of(filename: object) -> str:
+    """The output a temporary file of ours stands for (``.assigned.xlsx.rt12.ab.tmp`` →
+    ``assigned.xlsx``); any other name as it is."""
+    if not filename:
+        return ""
+    p = Path(str(filename))
+    m = _TEMP_NAME.match(p.name)
+    return str(p.with_name(m.group("name"))) if m else str(p)
+
+
 def remove_litter(target: str | os.PathLike[str]) -> list[Path]:
     """Remove what a killed run writing ``target`` left beside it — its hidden temp files and
     directories (``.NAME.rt<pid>.….tmp|.rows`` whose process is gone; ``.NAME.xxxxxxxx.tmp|.rows``
@@ -184,7 +197,7 @@ def output_failed(target: str | os.PathLike[str] | None, exc: OSError) -> InputE
 
     name = _errno.errorcode.get(exc.errno or 0, "")
     reason = _OS_REASONS.get(name)
-    where = str(target) if target is not None else str(exc.filename or "")
+    where = str(target) if target is not None else _target_of(exc.filename)
     if reason is None:
         return InputError("output-failed", where, reason="error.os.other", what=exc.strerror or str(exc))
     return InputError("output-failed", where, reason=reason)
