@@ -93,6 +93,15 @@ def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy,
     """Validate and assign chunk by chunk; yield assigned-file frames in input order.
     ``objects=False`` leaves the text columns validate did not change Arrow-backed (missing
     is ``pd.NA`` there, not None): cheaper when the frames only go to an AssignedWriter."""
+    for _report, out in iter_assigned_reports(paths, catalog, policy, opts, result, objects):
+        yield out
+
+
+def iter_assigned_reports(paths: Iterable[str | Path], catalog: Catalog, policy: Policy, opts: Options | None = None,
+                          result: AssignResult | None = None,
+                          objects: bool = True) -> Iterator[tuple[FileReport, pd.DataFrame]]:
+    """:func:`iter_assigned` with the file report (one per file and sheet, the same object for
+    every chunk of that sheet) beside each frame: what the ledger records per submission."""
     opts = opts or Options()
     assigner = Assigner(catalog, policy, opts.lang)
     result = result if result is not None else AssignResult()
@@ -107,7 +116,7 @@ def iter_assigned(paths: Iterable[str | Path], catalog: Catalog, policy: Policy,
                 errs.setdefault(f.row, []).append(f.code)
         out = assign_frame(assigner, frame, errs)
         result.add(out)
-        yield out
+        yield report, out
 
 
 def assign_paths(paths: Iterable[str | Path], catalog: Catalog | str | Path, policy: Policy | str | Path | None = None,

@@ -68,6 +68,11 @@ CODES: dict[str, Code] = {
     # ---- assign / catalogue / targets ----
     "catalog-invalid": Code("error"),
     "targets-invalid": Code("error"),
+    # ---- the campaign ledger ----
+    "ledger-missing": Code("error"),
+    "ledger-invalid": Code("error"),
+    "ledger-duplicate": Code("error"),
+    "ledger-possible-duplicate": Code("warning"),
     # ---- usage ----
     "policy-invalid": Code("error"),
     "output-is-input": Code("error"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from retiree_tools.texts import acceptance, assign, cli, errors, findings, forms, outputs, validate
+from retiree_tools.texts import acceptance, assign, cli, errors, findings, forms, ledger, outputs, validate
 
 LANGS = ("zh", "en")
 
@@ -30,7 +30,8 @@ def _merge(*parts: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXTS: dict[str, tuple[str, str]] = _merge(findings.TEXTS, errors.TEXTS, validate.TEXTS, assign.TEXTS,
-                                           forms.TEXTS, outputs.TEXTS, acceptance.TEXTS, cli.TEXTS)
+                                           forms.TEXTS, outputs.TEXTS, acceptance.TEXTS, cli.TEXTS,
+                                           ledger.TEXTS)
 
 
 class _Keep(dict):
