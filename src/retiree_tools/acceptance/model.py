@@ -110,6 +110,28 @@ class Break(BaseModel):
     values: dict[str, int] = Field(default_factory=dict)
 
 
+class Week(BaseModel):
+    week: str  # its Monday, ISO date
+    handed_over: int
+    cumulative: int
+
+
+class Deadline(BaseModel):
+    date: str
+    due: int  # people of the targets due by this date (cumulative)
+    targets: int  # target rows with this deadline
+
+
+class Progress(BaseModel):
+    """Handovers over time (from the ledger): per week against the targets' deadlines."""
+
+    weeks: list[Week]
+    handed_over: int
+    expected: int  # the enterprise targets' people (or, without targets, listed − excluded)
+    deadlines: list[Deadline]
+    rate: float | None = None
+
+
 class AcceptanceReport(BaseModel):
     as_of: str
     min_rate: float
@@ -122,6 +144,7 @@ class AcceptanceReport(BaseModel):
     met: bool
     targets_given: bool = False
     roster_given: bool = False
+    progress: Progress | None = None  # acceptance-report --db only
     written: list[str] = Field(default_factory=list, exclude=True)  # report files written
 
     SCOPES: ClassVar[tuple[str, ...]] = SCOPES
@@ -168,7 +191,7 @@ class AcceptanceReport(BaseModel):
             "unexpected_people": [p.to_dict(show_pii) for p in self.unexpected_people],
             "duplicates": [d.to_dict(show_pii) for d in self.duplicates],
             "breaks": [b.model_dump() for b in self.breaks],
-        }
+        } | ({"progress": self.progress.model_dump()} if self.progress is not None else {})
 
 
 def sort_rows(rows: list[Row]) -> list[Row]:

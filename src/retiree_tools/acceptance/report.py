@@ -63,10 +63,27 @@ def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = 
     text (``2025-06-30``, ``2025年6月30日``; ``1``, ``0.95``, ``95%``). Raises InputError for
     usage errors, an invalid targets file, and an output that would overwrite an input — all
     before any output is written."""
-    from retiree_tools.acceptance.inputs import parse_date, parse_rate
-    from retiree_tools.acceptance.output import SUFFIXES, write_report
     from retiree_tools.io.paths import expand_paths
-    from retiree_tools.io.safe import refuse_directory, refuse_inputs
+    from retiree_tools.io.safe import refuse_inputs
+
+    as_of, min_rate, outs = report_options(as_of, min_rate, policy, outputs)
+    given = list(paths)
+    refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given, "assigned")])
+    frame = read_assigned(given, columns=COLUMNS)
+    tg = read_targets(targets) if targets is not None else None
+    ro = read_roster(roster) if roster is not None else None
+    report = reconcile(frame, tg, ro, as_of, min_rate, lang, targets)
+    write_outputs(report, outs, lang)
+    return report
+
+
+def report_options(as_of: date | str | None, min_rate: float | str | None, policy: Policy | str | Path | None,
+                   outputs: Iterable[str | Path]) -> tuple[date, float, list[Path]]:
+    """(as-of day, default threshold, output paths) checked before any work: a date or rate
+    that cannot be read, an output of the wrong kind or a directory are usage errors."""
+    from retiree_tools.acceptance.inputs import parse_date, parse_rate
+    from retiree_tools.acceptance.output import SUFFIXES
+    from retiree_tools.io.safe import refuse_directory
     from retiree_tools.policy import Policy as _Policy
     from retiree_tools.policy import load_policy
 
@@ -88,20 +105,25 @@ def acceptance_report(paths: Iterable[str | Path], targets: str | Path | None = 
         if out.suffix.lower() not in SUFFIXES:
             raise InputError("usage", reason="error.output_suffix", allowed=" / ".join(SUFFIXES), name=out.name)
     refuse_directory(*outs)
-    given = list(paths)
-    refuse_inputs(outs, [*given, *([targets] if targets else []), *([roster] if roster else []), *expand_paths(given, "assigned")])
-    frame = read_assigned(given, columns=COLUMNS)
-    tg = read_targets(targets) if targets is not None else None
-    ro = read_roster(roster) if roster is not None else None
+    return as_of or date.today(), min_rate, outs
+
+
+def reconcile(frame: pd.DataFrame, targets: list[Target] | None, roster: list[RosterPerson] | None, as_of: date,
+              min_rate: float, lang: str, targets_path: str | Path | None = None) -> AcceptanceReport:
+    """:func:`build_report`, with a targets error that names no file given ``targets_path``."""
     try:
-        report = build_report(frame, tg, ro, as_of or date.today(), min_rate, lang)
+        return build_report(frame, targets, roster, as_of, min_rate, lang)
     except InputError as exc:
-        if exc.code == "targets-invalid" and exc.path is None:
-            raise exc.with_path(str(targets)) from None
+        if exc.code == "targets-invalid" and exc.path is None and targets_path is not None:
+            raise exc.with_path(str(targets_path)) from None
         raise
+
+
+def write_outputs(report: AcceptanceReport, outs: list[Path], lang: str) -> None:
+    from retiree_tools.acceptance.output import write_report
+
     for out in outs:
         report.written.append(str(write_report(report, out, lang)))
-    return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,12 +236,18 @@ def _fold(text: object) -> str:
 
 def build_report(frame: pd.DataFrame, targets: list[Target] | None, roster: list[RosterPerson] | None,
                  as_of: date, min_rate: float = DEFAULT_MIN_RATE, lang: str = "zh") -> AcceptanceReport:
-    """Reconcile an assigned frame (contract keys as columns, see :mod:`assigned`)."""
+    """Reconcile an assigned frame (contract keys as columns, see :mod:`assigned`). A
+    ``weight`` column makes each row stand for that many people of the same enterprise,
+    county, unit, status and exclusion reason, without ID numbers (the ledger's tallies); people
+    whose ID number is on more than one row must be rows of their own (weight 1)."""
     frame = frame.reset_index(drop=True)
     for c in COLUMNS:
         if c not in frame:
             frame[c] = None
-    n = len(frame)
+    w = frame["weight"].to_numpy(np.int64) if "weight" in frame else None
+    if w is not None and roster is not None:
+        raise ValueError("a roster is reconciled against people, not tallies")
+    n = int(w.sum()) if w is not None else len(frame)
     # status → 0 unknown, 1..4 = STATUSES
     s_idx, s_uniq = pd.factorize(frame["status"])
     s_norm = [str(v).strip().lower() for v in s_uniq]
@@ -245,10 +273,12 @@ def build_report(frame: pd.DataFrame, targets: list[Target] | None, roster: list
     for scope in SCOPES:
         idx, keys, names = scopes[scope]
         ng = len(keys)
-        counts = np.bincount(idx * 5 + status_code, minlength=ng * 5).reshape(ng, 5) if ng else np.zeros((0, 5), np.int64)
+        counts = (np.bincount(idx * 5 + status_code, weights=w, minlength=ng * 5).astype(np.int64).reshape(ng, 5)
+                  if ng else np.zeros((0, 5), np.int64))
         dups = np.bincount(idx, weights=dup, minlength=ng).astype(np.int64) if ng else np.zeros(0, np.int64)
-        by_reason = _count_pairs(idx[excluded_mask], reason)
-        by_unknown = _count_pairs(idx[unknown_mask], [raw_status[i] for i in s_idx[unknown_mask]] if unknown_mask.any() else [])
+        by_reason = _count_pairs(idx[excluded_mask], reason, _part(w, excluded_mask))
+        by_unknown = _count_pairs(idx[unknown_mask], [raw_status[i] for i in s_idx[unknown_mask]] if unknown_mask.any() else [],
+                                  _part(w, unknown_mask))
         known = set(keys)
         extra = [t for (sc, k), t in tg_for.items() if sc == scope and k not in known]
         for g in range(ng):
@@ -262,9 +292,10 @@ def build_report(frame: pd.DataFrame, targets: list[Target] | None, roster: list
         for t in extra:
             rows.append(_row(scope, t.key, t.name, np.zeros(5, np.int64), 0, t, {}, as_of, min_rate, lang))
 
-    totals = _totals(status_code, dup, ids, reason, excluded_mask, roster, n)
+    totals = _totals(status_code, dup, ids, reason, excluded_mask, roster, n, w)
     if totals.unknown:
-        values = _count_pairs(np.zeros(int(unknown_mask.sum()), np.int64), [raw_status[i] for i in s_idx[unknown_mask]])
+        values = _count_pairs(np.zeros(int(unknown_mask.sum()), np.int64), [raw_status[i] for i in s_idx[unknown_mask]],
+                              _part(w, unknown_mask))
         breaks.append(Break(kind="identity", scope="total", key="", listed=totals.listed,
                             counted=totals.listed - totals.unknown, values=values.get(0, {})))
     for scope in SCOPES:  # self-check: every scope's rows add up to the totals
@@ -315,11 +346,17 @@ def _exclusion_reasons(frame: pd.DataFrame, mask: np.ndarray) -> list[str]:
     return r.fillna("(未说明)").tolist()
 
 
-def _count_pairs(groups: np.ndarray, values: list[str]) -> dict[int, dict[str, int]]:
-    """{group: {value: count}} (values sorted by count, then text)."""
+def _part(w: np.ndarray | None, mask: np.ndarray) -> np.ndarray | None:
+    return w[mask] if w is not None else None
+
+
+def _count_pairs(groups: np.ndarray, values: list[str], weights: np.ndarray | None = None) -> dict[int, dict[str, int]]:
+    """{group: {value: count}} (values sorted by count, then text); each row counts its weight."""
     if len(groups) == 0:
         return {}
-    sizes = pd.DataFrame({"g": groups, "v": values}).groupby(["g", "v"]).size()
+    pairs = pd.DataFrame({"g": groups, "v": values, "w": weights if weights is not None else 1})
+    sizes = pairs.groupby(["g", "v"])["w"].sum()
+    sizes = sizes[sizes != 0]
     out: dict[int, dict[str, int]] = {}
     for (g, v), k in sorted(sizes.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
         out.setdefault(int(g), {})[str(v)] = int(k)
@@ -369,11 +406,11 @@ def _lookups(group: tuple[np.ndarray, list[str], list[str | None]]) -> tuple[dic
 
 
 def _totals(status_code: np.ndarray, dup: np.ndarray, ids: pd.Series, reason: list[str],
-            excluded_mask: np.ndarray, roster: list[RosterPerson] | None, n: int) -> Totals:
-    c = np.bincount(status_code, minlength=5)
+            excluded_mask: np.ndarray, roster: list[RosterPerson] | None, n: int, w: np.ndarray | None = None) -> Totals:
+    c = np.bincount(status_code, weights=w, minlength=5).astype(np.int64)
     dup_ids = int(ids[dup].nunique())
     people = n - int(dup.sum()) + dup_ids  # rows without an ID count one each
-    by_reason = _count_pairs(np.zeros(int(excluded_mask.sum()), np.int64), reason).get(0, {})
+    by_reason = _count_pairs(np.zeros(int(excluded_mask.sum()), np.int64), reason, _part(w, excluded_mask)).get(0, {})
     target = None
     if roster is not None:
         target = len({p.id_number for p in roster if p.id_number}) + sum(1 for p in roster if not p.id_number)

@@ -13,7 +13,7 @@ from retiree_tools.ledger.schema import events
 
 def now_iso() -> str:
     """The time of a write, UTC, to the second (``2026-06-30T08:15:00Z``)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def os_user() -> str:
