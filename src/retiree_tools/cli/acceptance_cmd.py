@@ -35,9 +35,10 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def acceptance_report(
-    paths: Annotated[list[Path], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         metavar="分配结果", show_default=False,
-        help="assign 写出的分配结果（.xlsx/.csv）或放它们的目录。Assigned files written by assign, or directories.")],
+        help="assign 写出的分配结果（.xlsx/.csv）或放它们的目录；用 --db 时不写。Assigned files written by assign, "
+        "or directories (none with --db).")] = None,
     targets: Annotated[Path | None, typer.Option(
         "--targets", "-t", metavar="文件",
         help="验收目标（csv/xlsx：范围、代码、目标人数、截止日期，可选达标率）。Targets: scope, key, target, deadline, min_rate.")] = None,
@@ -56,6 +57,10 @@ def acceptance_report(
     max_rows: Annotated[int | None, typer.Option(
         "--max-rows", metavar="行数", show_default=False,
         help="终端每张表最多显示的行数（默认：汇总 10，--verbose 40）。Rows per terminal table (default 10; 40 with --verbose).")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="台账",
+        help="从台账（submit 记入的现行报送）核对，并加上按周的交接进度；目标默认用台账中的。"
+        "Reconcile the ledger's current submissions instead of files, with weekly handover progress.")] = None,
     verbose: VerboseOpt = False,
     policy: PolicyOpt = None,
     lang: LangOpt = Lang.zh,
@@ -77,18 +82,31 @@ def acceptance_report(
     \b
       retiree-tools acceptance-report out/assigned.xlsx --targets samples/targets.csv -o out/acceptance.html
       retiree-tools acceptance-report out/ --targets samples/targets.csv --roster samples/roster.csv --as-of 2026-11-23
+      retiree-tools acceptance-report --db out/ledger.sqlite -o out/acceptance.html
     """
-    from retiree_tools import acceptance_report as build
     from retiree_tools import scan_paths, tr
+    from retiree_tools.cli.common import files_or_db
 
-    report = build(paths, targets=targets, roster=roster, as_of=as_of, min_rate=min_rate, lang=lang.value,
-                   policy=policy, outputs=list(output or []))
+    files_or_db(paths, db)
+    if db is not None:
+        from retiree_tools.ledger.acceptance import acceptance_from_ledger
+
+        report = acceptance_from_ledger(db, targets=targets, roster=roster, as_of=as_of, min_rate=min_rate,
+                                        lang=lang.value, policy=policy, outputs=list(output or []))
+    else:
+        from retiree_tools import acceptance_report as build
+
+        report = build(paths, targets=targets, roster=roster, as_of=as_of, min_rate=min_rate, lang=lang.value,
+                       policy=policy, outputs=list(output or []))
     if fmt is Fmt.json:
         print_json(report.to_dict(show_pii=show_pii))
     if not quiet:
-        skipped_notice([s.to_dict(lang.value) for s in scan_paths(paths, "assigned").skipped], lang.value)
+        if paths:
+            skipped_notice([s.to_dict(lang.value) for s in scan_paths(paths, "assigned").skipped], lang.value)
         rows = max_rows if max_rows is not None else (40 if verbose else 10)
         render(report, lang.value, show_pii, rows, verbose)
+        if report.progress is not None:
+            _progress_line(report.progress, lang.value)
         for out in report.written:
             console().print(plain(tr("cli.written", lang.value, path=out)))
     raise typer.Exit(report.exit_code)
@@ -166,6 +184,18 @@ def render(report, lang: str, show_pii: bool, max_rows: int, verbose: bool = Fal
         con.print(tbl)
     con.print(plain(f"{label('verdict', lang)}：{label('verdict_ok' if report.met else 'verdict_fail', lang)}"),
               style="bold green" if report.met else "bold red")
+
+
+def _progress_line(progress, lang: str) -> None:
+    """--db: handed over so far against the people expected, and the next deadline."""
+    label = lambda k, **p: __import__("retiree_tools").tr(f"acceptance.{k}", lang, **p)  # noqa: E731
+    con = console()
+    last = progress.weeks[-1] if progress.weeks else None
+    con.print(plain(label("progress_line", n=progress.handed_over, expected=progress.expected,
+                          rate="—" if progress.rate is None else f"{progress.rate * 100:.1f}%",
+                          week=last.week if last else "—", last=last.handed_over if last else 0)), style="bold")
+    for d in progress.deadlines:
+        con.print(plain(label("progress_deadline", date=d.date, due=d.due)))
 
 
 NONE_KEY = "(none)"  # acceptance.report.NONE_KEY: the people no unit receives (shown as —)

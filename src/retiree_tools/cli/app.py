@@ -47,11 +47,12 @@ def _register() -> None:
         assign_cmd,
         forms_cmd,
         index_cmd,
+        ledger_cmd,
         template_cmd,
         validate_cmd,
     )
 
-    for module in (validate_cmd, template_cmd, assign_cmd, forms_cmd, acceptance_cmd, index_cmd):
+    for module in (validate_cmd, template_cmd, assign_cmd, forms_cmd, acceptance_cmd, index_cmd, ledger_cmd):
         module.register(app)
 
 

@@ -189,6 +189,15 @@ def progress_bar(lang: str, enabled: bool = True):
         yield tick
 
 
+def files_or_db(paths: list | None, db: str | None) -> None:
+    """render-forms and acceptance-report read assigned files or (``--db``) the ledger: exactly
+    one of them (a usage error otherwise, before any work)."""
+    from retiree_tools import InputError
+
+    if bool(paths) == (db is not None):
+        raise InputError("usage", reason="error.files_or_db")
+
+
 def skipped_notice(skipped: list[dict], lang: str) -> None:
     """One stderr line naming the files of a directory that were not read, and why
     (``跳过 2 个文件：说明.txt（不是工作簿，要读请直接写出文件名）、…``): nothing is skipped silently."""

@@ -38,12 +38,13 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def render_forms_cmd(
-    paths: Annotated[list[Path], typer.Argument(
-        metavar="分配结果", show_default=False,
-        help="assign 写出的分配结果（.xlsx 或 .csv）或放它们的目录。Assigned files written by assign, or directories.")],
     out_dir: Annotated[Path, typer.Option(
         "--out-dir", "-o", metavar="目录",
         help="表单写入的目录（整个替换）。Directory to write the forms into; replaced as a whole.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="分配结果", show_default=False,
+        help="assign 写出的分配结果（.xlsx 或 .csv）或放它们的目录；用 --db 时不写。Assigned files written by assign, "
+        "or directories (none with --db).")] = None,
     forms: Annotated[str, typer.Option(
         "--forms", metavar="表单,…",
         help="要生成的表单，逗号分隔 Forms, comma-separated：summary 汇总表, registration 登记表, card 联系卡, "
@@ -57,6 +58,9 @@ def render_forms_cmd(
         help="表单上印的日期，如 2026-11-23 或 2026年11月23日（默认留空待填）。Date printed on the forms (default: blank).")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="同时生成 PDF（需 pip install 'retiree-tools[pdf]'）。Also write PDF files.")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="台账",
+        help="按台账的现行报送生成（代替分配结果文件）。Render from the ledger's current submissions instead of files.")] = None,
     verbose: VerboseOpt = False,
     lang: LangOpt = Lang.zh,
     fmt: FormatOpt = Fmt.table,
@@ -75,8 +79,18 @@ def render_forms_cmd(
     \b
       retiree-tools render-forms out/assigned.xlsx -o out/forms --date 2026-11-23
       retiree-tools render-forms out/assigned.xlsx -o out/forms --forms summary,receipt --pdf
+      retiree-tools render-forms --db out/ledger.sqlite -o out/forms
     """
-    from retiree_tools import render_forms
+    from retiree_tools.cli.common import files_or_db
+
+    files_or_db(paths, db)
+    if db is not None:
+        from retiree_tools.ledger.export import render_from_ledger
+
+        def render_forms(_paths, *args):
+            return render_from_ledger(db, *args)
+    else:
+        from retiree_tools import render_forms
 
     lg = lang.value
     if pdf and not quiet:
@@ -93,7 +107,8 @@ def render_forms_cmd(
     if not quiet:
         from retiree_tools import scan_paths
 
-        skipped_notice([s.to_dict(lg) for s in scan_paths(paths, "assigned").skipped], lg)
+        if paths:
+            skipped_notice([s.to_dict(lg) for s in scan_paths(paths, "assigned").skipped], lg)
         _summary(manifest, out_dir, lg, verbose)
     raise typer.Exit(EXIT_OK)
 

@@ -172,7 +172,6 @@ def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | 
     missing or broken template, or ``pdf`` without weasyprint."""
     from retiree_tools.assign.reader import read_assigned
     from retiree_tools.io.paths import nothing_to_read, scan_paths
-    from retiree_tools.io.safe import atomic_dir
 
     kinds = parse_forms(forms)
     day = parse_date(date)
@@ -183,11 +182,20 @@ def render_forms(paths: Iterable[str | Path], out_dir: str | Path, forms: str | 
         raise nothing_to_read(found.skipped, "error.no_assigned_files")
     out = Path(out_dir)
     check_out_dir(out, [*given, *files])
+    return render_frame(lambda: read_assigned(files), out, kinds, templates, day, pdf, progress)
+
+
+def render_frame(read, out: Path, kinds: list[str], templates: str | Path | None, day: dt.date | None, pdf: bool,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """Render the people ``read()`` returns (an assigned frame: from files, or the ledger's
+    current people) into ``out`` (already checked by :func:`check_out_dir`); the manifest."""
+    from retiree_tools.io.safe import atomic_dir
+
     renderer = Renderer(templates)
     for kind in [*kinds, "index"]:
         renderer.load(kind)
     weasy = require_weasyprint() if pdf else None
-    plan = build_plan(read_assigned(files))
+    plan = build_plan(read())
     common = {"date": date_context(day), "services": list(SERVICES), "status_text": status_texts()}
     page_kinds = [k for k in kinds if k != "receipt"]
     total = (len(plan.packets) if page_kinds else 0) + (len(plan.receipts) if "receipt" in kinds else 0)

@@ -43,7 +43,7 @@ Scan = Literal["rosters", "assigned"]
 # document's keywords (docProps/core.xml). Set by io/xlsx.py when the writer names an output.
 GENERATOR = "retiree-tools"
 MARK_PREFIX = "retiree-tools:"
-OWN_OUTPUTS = ("assigned", "acceptance-report", "forms-summary")
+OWN_OUTPUTS = ("assigned", "acceptance-report", "forms-summary", "ledger-export")
 _MAX_CORE_XML = 64 * 1024  # docProps/core.xml is a few hundred bytes; larger is not ours
 
 
