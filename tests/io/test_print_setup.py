@@ -1,6 +1,7 @@
 """Workbooks that print as they look: the shared helpers (display width, line count, row height)
-and the print setup of assigned.xlsx, acceptance.xlsx and the blank template, read back with
-openpyxl from the real files the writers produce."""
+and the print setup of assigned.xlsx (several pages wide at a legible scale), acceptance.xlsx and
+the blank template (one page wide), read back with openpyxl from the real files the writers
+produce."""
 
 from __future__ import annotations
 
@@ -60,9 +61,31 @@ def _page_setup(ws, title_rows: str) -> None:
     assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
 
 
+def _wide_page_setup(ws) -> None:
+    """A table too wide for one page (assigned.xlsx), as Excel users print one: A4 landscape at a
+    fixed legible scale (not squeezed to one page wide), header row on top and 姓名 / 性别 /
+    身份证号码 at the left of every page, over then down, sheet name and page numbers, grid."""
+    from retiree_tools.io.print_setup import WIDE_SCALE
+
+    ps = ws.page_setup
+    assert ps.orientation == "landscape" and str(ps.paperSize) == "9"
+    assert ps.scale == WIDE_SCALE and 75 <= WIDE_SCALE <= 100  # 11 pt prints at 8.25 pt or more
+    pr = ws.sheet_properties.pageSetUpPr
+    assert pr is None or not pr.fitToPage  # not fitted to pages: the scale applies
+    assert ps.fitToWidth is None and ps.fitToHeight is None
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_title_cols == "$E:$G"
+    assert [ws.cell(1, c).value for c in (5, 6, 7)] == ["姓名", "性别", "身份证号码"]
+    assert ps.pageOrder == "overThenDown"
+    assert ws.oddHeader.center.text == "&A"  # the sheet's name on top of every page
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert ws.print_options.gridLines
+
+
 def test_assigned_xlsx_prints_as_it_looks(tmp_path) -> None:
-    """A4 landscape one page wide, the header on every page and frozen, borders on every cell,
-    IDs, accounts and phones whole, and a row as high as its wrapped address."""
+    """A4 landscape at a legible scale, several pages wide, the header and the identifying
+    columns on every page, the header frozen, borders on every cell, IDs, accounts, phones and
+    rule codes whole, and a row as high as its wrapped address."""
     from retiree_tools.assign.contract import KEYS
     from retiree_tools.assign.writer import write_assigned
 
@@ -75,12 +98,19 @@ def test_assigned_xlsx_prints_as_it_looks(tmp_path) -> None:
     frame["household_address"] = ["广陵区", "广陵区", None]
     out = write_assigned(frame, tmp_path / "assigned.xlsx")
     ws = openpyxl.load_workbook(out).active
-    _page_setup(ws, "$1:$1")
+    assert ws.title == "分配结果"
+    _wide_page_setup(ws)
     assert ws.freeze_panes == "A2"
     col = {k: openpyxl.utils.get_column_letter(KEYS.index(k) + 1) for k in KEYS}
     assert ws.column_dimensions[col["id_number"]].width >= 19
     assert ws.column_dimensions[col["bank_account"]].width >= 22
     assert ws.column_dimensions[col["phone"]].width >= 14
+    assert ws.column_dimensions[col["contact_phone"]].width >= 14
+    for k in ("birth_date", "work_start", "retire_date"):  # 1958-09-18
+        assert ws.column_dimensions[col[k]].width >= 11, k
+    assert ws.column_dimensions[col["rule"]].width >= len("medical_insurance") + 1
+    assert ws.column_dimensions[col["unit_level"]].width >= len("community") + 1
+    assert ws.column_dimensions[col["flags"]].width >= len("household_address_city_level") + 1
     assert ws[f"{col['residence']}2"].alignment.wrap_text
     assert ws.row_dimensions[2].height > 2 * DEFAULT_ROW_HEIGHT  # the address wraps to three lines
     assert ws.row_dimensions[3].height is None  # one line: no height given

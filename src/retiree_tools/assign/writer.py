@@ -209,15 +209,18 @@ class AssignedWriter:
 
 
 # column widths (characters) chosen from the content: IDs (18), accounts (up to 21) and phone
-# numbers whole, yes/no columns narrow, addresses, evidence and reasons wide and wrapped (the
-# source file's path is not: the same long path on every row would make every row three lines)
+# numbers whole, codes unbroken (rule medical_insurance, unit level community, one flag such as
+# household_address_city_level, a finding code a line), yes/no columns narrow, addresses,
+# evidence and reasons wide and wrapped (the unit's office address on two lines, not three: rows
+# are lower, more fit a printed page); the source file's path is not wrapped: the same long path
+# on every row would make every row three lines
 WIDTHS: dict[str, float] = {
     "file": 16, "row": 6, "enterprise": 18, "credit_code": 20, "name": 9, "gender": 5, "id_number": 20,
     "birth_date": 11, "work_start": 11, "retire_date": 11, "category": 14, "cadre_level": 10,
     "household_address": 26, "medical_location": 16, "residence": 26, "pension": 10, "bank_account": 23,
     "phone": 14, "family_contact": 20, "party_member": 5, "status": 9, "county_code": 8, "county_name": 8,
-    "unit_code": 14, "unit_name": 14, "unit_level": 8, "rule": 14, "evidence": 26, "reason": 24, "flags": 10,
-    "file_transfer": 5, "party_org": 14, "findings": 14, "office_address": 22, "contact_person": 8,
+    "unit_code": 14, "unit_name": 14, "unit_level": 11, "rule": 19, "evidence": 26, "reason": 24, "flags": 29,
+    "file_transfer": 5, "party_org": 14, "findings": 22, "office_address": 27, "contact_person": 8,
     "contact_phone": 14,
 }
 DOC_WIDTH = 5
@@ -225,6 +228,8 @@ WRAPPED = frozenset(("enterprise", "category", "household_address", "medical_loc
                      "family_contact", "unit_name", "rule", "evidence", "reason", "flags", "party_org", "findings",
                      "office_address"))
 HEADER_HEIGHT = 48  # points: the header's longest title wraps to three lines in its column
+# printed at the left of every page: who the row is (contiguous in the contract: 姓名, 性别, 身份证号码)
+PRINT_TITLE_COLUMNS = (KEYS.index("name"), KEYS.index("id_number"))
 
 
 def _width(key: str) -> float:
@@ -233,9 +238,10 @@ def _width(key: str) -> float:
 
 def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, bytes]]:
     """The zip members of an assigned workbook of ``rows`` people as xlsxwriter lays it out
-    (header, widths, cell formats with borders, frozen header, filter, A4 landscape one page
-    wide with the header on every page), with no people in it."""
-    from retiree_tools.io.print_setup import xlsxwriter_print_setup
+    (header, widths, cell formats with borders, frozen header, filter; printed on A4 landscape
+    at a legible fixed scale, several pages wide, with the header on top and 姓名 / 性别 /
+    身份证号码 at the left of every page), with no people in it."""
+    from retiree_tools.io.print_setup import xlsxwriter_wide_print_setup
     from retiree_tools.io.xlsx import xlsxwriter_parts
 
     def lay_out(wb) -> None:
@@ -251,7 +257,7 @@ def _layout(sheet_name: str, header: list[str], rows: int) -> list[tuple[str, by
             ws.write_string(0, j, h, bold)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(rows, 1), len(KEYS) - 1)
-        xlsxwriter_print_setup(ws, title_rows=(0, 0))
+        xlsxwriter_wide_print_setup(ws, title_rows=(0, 0), title_columns=PRINT_TITLE_COLUMNS)
 
     return xlsxwriter_parts(lay_out, mark="assigned")  # no input: directory scans for rosters skip it
 

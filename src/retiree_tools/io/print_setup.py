@@ -1,5 +1,6 @@
 """Workbooks that print as they look: text widths, wrapped-row heights and the page setup every
-written table shares (A4 landscape, one page wide, header rows repeated, page numbers).
+written table shares (A4 landscape, one page wide, header rows repeated, page numbers; a table
+too wide for that — assigned.xlsx — at a fixed scale with its identifying columns repeated).
 
 LibreOffice (and Excel, for a file it did not write itself) does not grow a row for its wrapped
 text: a row without a height prints one line high and its text runs over the rows below. So the
@@ -22,6 +23,8 @@ LINE_HEIGHT = 15.0  # points per wrapped line (Calibri 11 or a CJK fallback font
 ROW_PADDING = 3.0  # points above and below the lines
 DEFAULT_ROW_HEIGHT = 15.0
 FOOTER = "&C第 &P 页，共 &N 页"
+HEADER = "&C&A"  # the sheet's name
+WIDE_SCALE = 80  # percent: 11 pt text prints at 8.8 pt; 8–13 columns a page
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.8}  # inches
 CELL_PADDING = 1.0  # characters a cell loses to its margins
 WRAP_FILL = 0.9  # of a line wrapped text fills on average (a number or word is not broken)
@@ -109,6 +112,26 @@ def xlsxwriter_print_setup(ws, *, title_rows: tuple[int, int] | None = None, foo
         ws.repeat_rows(*title_rows)
     if footer:
         ws.set_footer(FOOTER)
+
+
+def xlsxwriter_wide_print_setup(ws, *, title_rows: tuple[int, int], title_columns: tuple[int, int],
+                                scale: int = WIDE_SCALE) -> None:
+    """A table too wide for one page, printed as Excel users print one: A4 landscape at a fixed
+    ``scale`` (percent; never shrunk to one page wide, which prints 42 columns at ~2 pt), the
+    header rows ``title_rows`` on top and the identifying columns ``title_columns`` (first,
+    last; 0-based, contiguous) at the left of every page, pages numbered over, then down (the
+    pages of one block of rows follow each other), the sheet's name in the page header, page
+    numbers in the footer, gridlines printed. Worksheet settings only: nothing per row."""
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.set_margins(**MARGINS)
+    ws.set_print_scale(scale)
+    ws.repeat_rows(*title_rows)
+    ws.repeat_columns(*title_columns)
+    ws.print_across()
+    ws.hide_gridlines(0)  # shown and printed (cells without a border still print their grid)
+    ws.set_header(HEADER)
+    ws.set_footer(FOOTER)
 
 
 def openpyxl_print_setup(ws, *, title_rows: str | None = None, footer: bool = True) -> None:
