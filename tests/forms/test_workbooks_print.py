@@ -3,9 +3,13 @@
 pages, with the page number on each.
 
 On the bundled samples (assign → render-forms → acceptance-report, and the blank template),
-measured with LibreOffice 7.4: assigned.xlsx 7 pages (90 portrait pages before its print
-setup), acceptance.xlsx 11 (31 before), the blank template 1, the largest summary.xlsx (15
-people) 1. The ranges below allow for another LibreOffice version's fonts and metrics.
+measured with LibreOffice 7.4: acceptance.xlsx 11 pages (31 portrait pages before its print
+setup), the blank template 1, the largest summary.xlsx (15 people) 1. assigned.xlsx (420
+people, 42 columns) is printed as wide tables are, at 80 %: 168 pages, 6 across × 28 down,
+text 8.8 pt, 姓名 / 性别 / 身份证号码 at the left of every page (it was 90 portrait pages before
+its print setup, then 7 fitted to one page wide, at ~2 pt: illegible). With LibreOffice's
+fallback for Calibri (DejaVu Sans here; Carlito, where installed, is narrower) more columns
+fit a page. The ranges below allow for another LibreOffice version's fonts and metrics.
 
 The annotated copies (validate --annotate) keep the enterprise's own workbook, page setup
 included: they are only checked to open (53 and 16 portrait pages on the samples).
@@ -24,7 +28,7 @@ import pytest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # kind → (least, most) pages, around the counts measured on the samples
-PAGES = {"assigned": (5, 10), "acceptance": (8, 15), "template": (1, 2), "summary": (1, 2)}
+PAGES = {"assigned": (90, 260), "acceptance": (8, 15), "template": (1, 2), "summary": (1, 2)}
 
 
 def _soffice() -> str | None:
@@ -101,3 +105,47 @@ def test_annotated_copies_open(converted) -> None:
     for n in range(2):
         pages, w, h = _info(converted[f"annotated-{n}"])
         assert pages >= 1 and min(w, h) > 500, (n, pages, w, h)
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_ID = re.compile(r"\b\d{17}[\dX]\b")
+
+
+def _words(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page's words as (left, right in points, text), from ``pdftotext -bbox``."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=120).stdout
+    return [[(float(x0), float(x1), t) for x0, x1, t in _WORD.findall(page)] for page in html.split("<page ")[1:]]
+
+
+def test_assigned_prints_legibly_with_its_identifying_columns(converted) -> None:
+    """assigned.xlsx, several pages wide: every page A4 landscape, with the header and the
+    identifying columns (姓名, 身份证号码 and the people's ID numbers); the pages of one block of
+    people follow each other (over, then down: the same people on each); the text at least
+    8 pt (a CJK character is one em wide: a word's width over its length is the font size)."""
+    pdf = converted["assigned"]
+    pages = _info(pdf)[0]
+    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True,
+                           check=True, timeout=60).stdout
+    found = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", sizes, re.M)
+    assert len(found) == pages
+    assert all(abs(float(w) - 841.9) < 2 and abs(float(h) - 595.3) < 2 for w, h in found)  # A4 landscape
+    words = _words(pdf)
+    assert len(words) == pages
+    block_ids: set[str] = set()
+    starts = 0
+    for n, page in enumerate(words, start=1):
+        texts = [t for _, _, t in page]
+        assert "姓名" in texts and "身份证号码" in texts, n
+        left = min(x0 for x0, _, t in page if t == "姓名")  # the identifying columns: 姓名 … 身份证号码
+        right = max(x1 for _, x1, t in page if t == "身份证号码")
+        ids = {t for x0, _, t in page if left <= x0 < right and _ID.fullmatch(t)}
+        assert ids, n
+        if "来源文件" in texts:  # the first page of a block of people: the columns from A
+            block_ids, starts = ids, starts + 1
+        else:  # a page further right: the same people, identified by their ID numbers
+            assert ids == block_ids, n
+        size = sorted((x1 - x0) / len(t) for x0, x1, t in page if _CJK.match(t))[len(page) // 100]  # ~ the smallest
+        assert size >= 8.0, (n, size)
+    assert 2 <= pages // starts <= 8 and pages % starts == 0, (pages, starts)  # pages across each block
