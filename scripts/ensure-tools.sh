@@ -3,7 +3,9 @@
 #   - Debian's chromium and CJK fonts, for the browser tests (opt out: RETIREE_TOOLS_NO_BROWSER=1);
 #     the fonts also when chromium is there without them (pages would print as boxes);
 #   - LibreOffice Calc without a GUI (libreoffice-calc-nogui, no recommends), for the messy-workbook
-#     conversions `soffice --headless --convert-to xlsx|xls|ods` (opt out: RETIREE_TOOLS_NO_LIBREOFFICE=1).
+#     conversions `soffice --headless --convert-to xlsx|xls|ods` (opt out: RETIREE_TOOLS_NO_LIBREOFFICE=1);
+#   - Debian's PostgreSQL server, for the ledger tests on a real server (tests/support/postgres.py
+#     starts a throwaway cluster in a temporary directory; opt out: RETIREE_TOOLS_NO_POSTGRES=1).
 # Never fails the test run: whatever is still missing, the tests that need it skip with a visible
 # reason. Prints one line per tool it cannot (or will not) install, and how long an install took.
 set -u
@@ -32,12 +34,22 @@ if ! have soffice && ! have libreoffice; then
     want_lo=1
   fi
 fi
-[ "$want_browser$want_lo$want_fonts" = "000" ] && exit 0
+want_pg=0
+have_initdb() { have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+if ! have_initdb; then
+  if [ "${RETIREE_TOOLS_NO_POSTGRES:-}" = "1" ]; then
+    say "RETIREE_TOOLS_NO_POSTGRES=1, the PostgreSQL ledger tests will be skipped"
+  else
+    want_pg=1
+  fi
+fi
+[ "$want_browser$want_lo$want_fonts$want_pg" = "0000" ] && exit 0
 
 if [ "$(id -u)" != "0" ] || ! have apt-get; then
   [ "$want_browser" = 1 ] && say "chromium missing and cannot install (not root/apt); browser tests will be skipped"
   [ "$want_lo" = 1 ] && say "LibreOffice (soffice) missing and cannot install (not root/apt); LibreOffice conversion tests will be skipped"
   [ "$want_fonts" = 1 ] && say "no CJK fonts and cannot install fonts-noto-cjk (not root/apt); printed forms show boxes"
+  [ "$want_pg" = 1 ] && say "PostgreSQL server missing and cannot install (not root/apt); PostgreSQL ledger tests will be skipped"
   exit 0
 fi
 
@@ -74,5 +86,9 @@ if [ "$want_lo" = 1 ]; then
   apt_install "LibreOffice Calc" libreoffice-calc-nogui
   have soffice || have libreoffice \
     || say "LibreOffice (soffice) still missing; LibreOffice conversion tests will be skipped"
+fi
+if [ "$want_pg" = 1 ]; then
+  apt_install "PostgreSQL server" postgresql
+  have_initdb || say "PostgreSQL (initdb) still missing; PostgreSQL ledger tests will be skipped"
 fi
 exit 0

@@ -242,6 +242,37 @@ def chart(rows: list[Row], lang: str) -> dict:
             "targeted": targeted}
 
 
+def progress_chart(progress) -> dict | None:
+    """Geometry of the handovers-over-time chart (``acceptance-report --db``): the cumulative
+    people handed over week by week (a line with a dot per week), the expected total (dashed),
+    and each deadline of the targets as a vertical line with the people due by then."""
+    import datetime as dt
+
+    if progress is None:
+        return None
+    days = [dt.date.fromisoformat(w.week) for w in progress.weeks] + [dt.date.fromisoformat(d.date) for d in progress.deadlines]
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    span = max((last - first).days, 7)
+    left, width, top, height = 60, 560, 24, 200
+    top_n = max([progress.expected, 1] + [w.cumulative for w in progress.weeks])
+
+    def x(day: str) -> float:
+        return round(left + (dt.date.fromisoformat(day) - first).days / span * width, 1)
+
+    def y(n: int) -> float:
+        return round(top + height - n / top_n * height, 1)
+
+    points = [{"x": x(w.week), "y": y(w.cumulative), "week": w.week, "n": w.handed_over, "cumulative": w.cumulative}
+              for w in progress.weeks]
+    deadlines = [{"x": x(d.date), "y": y(d.due), "date": d.date, "due": d.due} for d in progress.deadlines]
+    return {"points": points, "line": " ".join(f"{p['x']},{p['y']}" for p in points), "deadlines": deadlines,
+            "expected_y": y(progress.expected), "expected": progress.expected, "left": left, "right": left + width,
+            "top": top, "bottom": top + height, "width": left + width + 140, "height": top + height + 34,
+            "first": first.isoformat(), "last": last.isoformat()}
+
+
 def render_html(report: AcceptanceReport, lang: str = "zh") -> str:
     from importlib import resources
 
@@ -271,7 +302,7 @@ def render_html(report: AcceptanceReport, lang: str = "zh") -> str:
         total_fields=[f for f in TOTAL_FIELDS if f != "rate" and totals[f] is not None], count_fields=COUNT_FIELDS,
         rate_text=rate_text, lists=[(k, rows[:HTML_LIST_LIMIT], fields, len(rows)) for k, rows, fields in lists],
         dups=dups[:HTML_LIST_LIMIT], dup_total=len(dups), limit=HTML_LIST_LIMIT, colours=STATUS_COLOURS,
-        status_counts=report.status_counts(),
+        status_counts=report.status_counts(), progress=report.progress, progress_chart=progress_chart(report.progress),
         breaks=[{"kind": label(b.kind, lang), "scope": label(b.scope, lang), "key": b.key, "listed": b.listed,
                  "counted": b.counted, "status_values": _reasons_text(b.values)} for b in report.breaks],
     )

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from retiree_tools.texts import acceptance, assign, cli, errors, findings, forms, ledger, outputs, validate
+from retiree_tools.texts import (
+    acceptance,
+    assign,
+    cli,
+    errors,
+    findings,
+    forms,
+    ledger,
+    outputs,
+    validate,
+)
 
 LANGS = ("zh", "en")
 

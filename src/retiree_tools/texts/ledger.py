@@ -24,6 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acceptance.progress_title": ("按周交接进度", "Handovers per week"),
     "acceptance.progress_expected": ("应移交", "expected"),
     "acceptance.progress_cumulative": ("累计已交接", "handed over in all"),
+    "acceptance.progress_week": ("周（自周一起）", "Week (from Monday)"),
+    "acceptance.progress_handed": ("本周交接", "Handed over that week"),
     # init
     "ledger.created": ("已建立台账 {name}", "ledger {name} created"),
     "ledger.opened": ("台账 {name}", "ledger {name}"),
