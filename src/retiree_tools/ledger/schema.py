@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from retiree_tools.assign.contract import KEYS
 
-SCHEMA_REVISION = "0001"  # the newest migration (migrations/versions); a ledger behind it is upgraded
+SCHEMA_REVISION = "0002"  # the newest migration (migrations/versions); a ledger behind it is upgraded
 
 metadata = MetaData()
 
@@ -87,6 +87,7 @@ people = Table(
     Index("ix_people_submission", "submission_id"),
     Index("ix_people_current_id", "current", "id_key", "enterprise_key"),
     Index("ix_people_current_name", "current", "name", "birth_date", "enterprise_key", "id_key"),
+    Index("ix_people_current_handover", "current", "handed_over_on"),  # revision 0002: the weekly progress
 )
 
 tallies = Table(
