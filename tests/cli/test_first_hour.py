@@ -229,6 +229,12 @@ def test_validate_and_assign_show_progress_on_a_terminal_and_never_in_a_pipe(tmp
     code, screen, _ = _on_a_terminal("assign", small, "--catalog", SAMPLES / "catalog.csv", "--lang", "en",
                                      "-o", tmp_path / "a.csv")
     assert code == 0 and "Reading files" in screen and "1/1" in screen, screen
+    ledger = tmp_path / "ledger.sqlite"
+    assert run("ledger", "init", "--catalog", SAMPLES / "catalog.csv", "--db", ledger).returncode == 0
+    code, screen, _ = _on_a_terminal("submit", small, many, "--db", ledger)
+    assert code in (0, 1) and "读取文件" in screen and "2/2" in screen, screen
+    r = run("submit", small, "--db", ledger)
+    assert "读取文件" not in r.stderr and "\x1b[" not in r.stderr
     # -q: nothing at all; not a terminal: no bar (logs and pipes)
     _, screen, _ = _on_a_terminal("validate", small, "-q")
     assert "读取文件" not in screen
