@@ -85,6 +85,10 @@ def cli_md() -> str:
     for name in names:
         res = runner.invoke(app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
         out += [f"## retiree-tools {name}", "", "```text", res.output.rstrip(), "```", ""]
+        if "Commands:" in res.output:  # a group (ledger): its commands too
+            for sub in re.findall(r"^\s{2}([a-z][a-z-]+)\s", res.output.split("Commands:")[1], re.M):
+                r2 = runner.invoke(app, [name, sub, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+                out += [f"### retiree-tools {name} {sub}", "", "```text", r2.output.rstrip(), "```", ""]
     return "\n".join(out)
 
 
