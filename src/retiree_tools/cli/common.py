@@ -135,6 +135,21 @@ def fail(message: str, error: dict | None = None) -> None:
 _fail = fail  # the unmasked writer; guarded's fail masks first
 
 
+def _mask_tree(v: Any, mask) -> Any:
+    """Every text in a JSON-able value masked by ``mask``, its structure kept (masking the
+    dumped JSON text broke it: a parameter 16384000001 read as a phone became 163****0001,
+    no longer JSON); a number whose digits ``mask`` would change becomes the masked text."""
+    if isinstance(v, str):
+        return mask(v)
+    if isinstance(v, dict):
+        return {k: _mask_tree(x, mask) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_mask_tree(x, mask) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool) and mask(str(v)) != str(v):
+        return mask(str(v))
+    return v
+
+
 def error_document(code: str, message: str, path: str | None = None, reason: str | None = None,
                    params: dict | None = None) -> dict:
     """The ``error`` object of an exit-2 JSON document (docs/cli.md)."""
@@ -242,7 +257,7 @@ def guarded(fn: F) -> F:
 
                 message = mask_patterns(message)
                 if error is not None:
-                    error = json.loads(mask_patterns(json.dumps(error, ensure_ascii=False)))
+                    error = _mask_tree(error, mask_patterns)
             _fail(message, error)
 
         try:

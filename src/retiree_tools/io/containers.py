@@ -33,6 +33,7 @@ MAX_CELLS = 50_000_000  # rows × columns of a sheet's used range (the engine al
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384  # an xlsx sheet's own limits (row 1048576, column XFD)
 SPARSE_MIN_CELLS = 4_000_000  # a used range this large must be mostly filled …
 SPARSE_RATIO = 50  # … at least one cell written in this many (memory follows content, not claims)
+ODS_REPEAT_MIN = 1_000_000  # value cells an .ods may make by repetition before they must be written, 1 in SPARSE_RATIO
 CELL_XML_BYTES = 8  # the least XML a cell takes (<c r="A1"/> is 11 bytes): the sheet's size bounds its cells
 MAX_XML_PROLOG = 64 * 1024  # bytes before an XML part's root element
 UNVERIFIED_BUDGET = 256 * MiB  # what small entries not inflated in full could add up to at most
@@ -155,7 +156,8 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
     n, m = struct.unpack("<HH", head[26:30])
     raw.seek(info.header_offset + 30 + n + m)
     prolog = _Prolog(p, info.filename)
-    extent = _Extent(exact=info.file_size <= EXACT_SCAN_SIZE) if sheet else None
+    extent = _Extent(exact=info.file_size <= EXACT_SCAN_SIZE) if sheet and info.filename != "content.xml" else None
+    repeats = _OdsRepeats() if sheet and info.filename == "content.xml" else None
     pieces = _inflate(raw, info)
     if full and info.compress_size > THREADED_SCAN_SIZE:
         pieces = _ahead(pieces)  # zlib inflates the next pieces on the other core meanwhile
@@ -168,11 +170,17 @@ def _scan_entry(p: Path, raw, info: zipfile.ZipInfo, *, full: bool, sheet: bool)
             prolog.feed(out)
             if extent is not None:
                 extent.feed(out)
+            if repeats is not None:
+                repeats.feed(out)
             if not full and prolog.done:
                 return
     finally:
         pieces.close()
     prolog.feed(b"", final=True)
+    if repeats is not None and repeats.expanded > ODS_REPEAT_MIN and repeats.expanded > SPARSE_RATIO * repeats.written:
+        # a 1 KB .ods repeating one row 20 million times: calamine expands every repetition
+        # (a million rows kept, 20-60 s and ~1 GB in the child and the reader)
+        raise _too_large(p, "error.ods_repeated", entry=info.filename, cells=repeats.expanded, written=repeats.written)
     if extent is not None:
         rows, cols = extent.size()
         if rows > EXCEL_ROWS or cols > EXCEL_COLS:  # no spreadsheet program writes such a cell
@@ -375,6 +383,45 @@ class _Extent:
 
 
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+_ODS_TAG = re.compile(rb'<table:(table-row|table-cell)\b([^>]*)>|</table:table-row>')
+_ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,15})"')
+_ODS_COLS = re.compile(rb'number-columns-repeated="(\d{1,15})"')
+
+
+class _OdsRepeats:
+    """Value cells of an .ods content.xml as the engine expands them: each cell that holds a
+    value (``office:value-type``) counts its ``number-columns-repeated`` times its row's
+    ``number-rows-repeated``; ``written`` counts the cell elements. Empty repeated cells (what
+    LibreOffice writes to the sheet's end) are not counted."""
+
+    def __init__(self) -> None:
+        self.expanded = self.written = 0
+        self.row_repeat = 1
+        self.carry = b""
+
+    def feed(self, out: bytes) -> None:
+        data = self.carry + out
+        cut = data.rfind(b"<")
+        if cut >= 0 and data.find(b">", cut) < 0:  # a tag cut at the piece's end: seen with the next
+            data, self.carry = data[:cut], data[cut:]
+        else:
+            self.carry = b""
+        if len(self.carry) > 65536:  # no tag is that long: not ours to parse
+            self.carry = b""
+        for m in _ODS_TAG.finditer(data):
+            kind, attrs = m.group(1), m.group(2) or b""
+            if kind is None:
+                self.row_repeat = 1
+            elif kind == b"table-row":
+                r = _ODS_ROWS.search(attrs)
+                self.row_repeat = int(r.group(1)) if r else 1
+                if attrs.endswith(b"/"):
+                    self.row_repeat = 1
+            elif b"office:value-type" in attrs:
+                c = _ODS_COLS.search(attrs)
+                self.written += 1
+                self.expanded += self.row_repeat * (int(c.group(1)) if c else 1)
 
 
 def _col_number(letters: bytes) -> int:
