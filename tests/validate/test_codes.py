@@ -129,6 +129,20 @@ def _hostile(d: Path) -> list[Seen]:
     return _findings(write_zip(d / "in.xlsx", xlsx_parts(sheet)))
 
 
+def _annotate_too_large(d: Path) -> list[Seen]:
+    """A clean roster sheet and 200 instruction sheets, validated with --annotate: past the
+    copy's 200-sheet limit, so validated without a copy."""
+    from hostile.heavy import many_sheets
+
+    path = many_sheets(d / "in.xlsx", [HEADERS, [str(v) for v in person(1)]], n=201)
+    try:
+        report = validate_paths([path], options=Options(today=TODAY), annotate=d / "out.xlsx")
+    except InputError as exc:  # the code taken away (test_each_case_fails_without_its_rule)
+        return [Seen(exc.code, None, None, _why(exc))]
+    assert not (d / "out.xlsx").exists()
+    return [Seen(f.code, f.row, f.column, f.params.get("reason")) for fr in report.files for f in fr.findings]
+
+
 def _html_export(d: Path) -> list[Seen]:
     """The factory's layout as a web export's HTML table (GBK) saved as in.xls."""
     def tr(cells: list, tag: str = "td") -> str:
@@ -229,6 +243,9 @@ CASES: dict[str, Case] = {
     "file-hostile": Case("the factory's rows as sheet XML that declares a DOCTYPE",
                          _hostile, why="error.dtd"),
     "file-format-noted": Case("the factory's rows as an HTML table (a web export) saved as in.xls", _html_export),
+    "annotate-too-large": Case("a roster and 200 instruction sheets under --annotate (the copy takes 200)",
+                               _annotate_too_large, why="error.annotate_sheets",
+                               also=frozenset({"sheet-skipped", "enterprise-unknown"})),
     "sheet-not-found": Case("a clean workbook read with Options(sheet='nope')",
                             lambda d: _findings(write_openpyxl(d / "in.xlsx", [person(1)]), sheet="nope")),
     "column-guessed": Case("联系电话 headed 本人手机 (not an alias: read by the words 手机 + 本人)",

@@ -26,6 +26,7 @@ CODES: dict[str, Code] = {
     "file-too-large": Code("error", fatal=True),
     "file-hostile": Code("error", fatal=True),
     "file-format-noted": Code("info"),
+    "annotate-too-large": Code("error", fatal=True),  # validated, but no annotated copy: exit 2
     "sheet-not-found": Code("error", fatal=True),
     "header-not-found": Code("error"),
     "sheet-skipped": Code("info"),

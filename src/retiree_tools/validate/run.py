@@ -212,7 +212,7 @@ def validate_paths(paths: Iterable[str | Path], policy: Policy | str | Path | No
 
 
 def _annotate(report: Report, target: Path, lang: str) -> None:
-    from retiree_tools.validate.annotate import write_annotated
+    from retiree_tools.validate.annotate import TooLargeToAnnotate, write_annotated
 
     by_path: dict[str, list] = {}
     for fr in report.files:  # one copy per workbook, however many roster sheets it has
@@ -225,7 +225,13 @@ def _annotate(report: Report, target: Path, lang: str) -> None:
         outs = [(frs, target / f"{Path(path).stem}.annotated.xlsx") for path, frs in by_path.items() if frs]
     for frs, out in outs:
         _fits_xlsx(Path(frs[0].path))
-        write_annotated(frs, out, lang)
+        try:
+            write_annotated(frs, out, lang)
+        except TooLargeToAnnotate as exc:
+            # validated, but too large to copy: said as a finding of the file (exit 2, the
+            # findings and the JSON report still given), and the other files are annotated
+            frs[0].findings.append(input_finding(exc, lang))
+            continue
         report.annotated.append(str(out))
 
 
