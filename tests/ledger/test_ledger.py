@@ -186,6 +186,10 @@ def test_export_unit_ledger(submitted, tmp_path):
     assert "管理服务对象基本信息台账" in ws["A1"].value
     assert [c.value for c in ws[2]][:4] == ["序号", "姓名", "性别", "身份证号码"]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2"
+    # wrapped addresses get rows tall enough (LibreOffice does not grow them: text would overprint)
+    tall = [r for r in range(3, ws.max_row + 1) if (ws.row_dimensions[r].height or 15) > 15]
+    assert tall and all(len(str(ws.cell(r, 9).value or "")) > 8 or len(str(ws.cell(r, 10).value or "")) > 8
+                        or len(str(ws.cell(r, 12).value or "")) > 6 for r in tall)
     one = tmp_path / "one.xlsx"
     d1 = doc("ledger", "export", "--unit", "321002001000", "-o", one, "--db", submitted)
     assert [u["unit_code"] for u in d1["units"]] == ["321002001000"]

@@ -18,18 +18,18 @@ EXPORT_COLUMNS: list[tuple[str, str, str, float]] = [
     ("name", "姓名", "Name", 8),
     ("gender", "性别", "Gender", 5),
     ("id_number", "身份证号码", "ID number", 20),
-    ("birth_date", "出生年月", "Birth date", 10),
-    ("enterprise", "原工作单位", "Enterprise", 22),
-    ("retire_date", "退休时间", "Retirement", 10),
-    ("category", "人员类别", "Category", 10),
-    ("household_address", "户籍所在地", "Household registration", 24),
-    ("residence", "长期居住地", "Residence", 24),
-    ("phone", "联系电话", "Phone", 13),
-    ("family_contact", "家属联系人及电话", "Family contact", 18),
-    ("party_member", "是否党员", "Party member", 6),
-    ("party_org", "党组织关系去向", "Party organisation", 14),
+    ("birth_date", "出生年月", "Birth date", 11),
+    ("enterprise", "原工作单位", "Enterprise", 14),
+    ("retire_date", "退休时间", "Retirement", 9),
+    ("category", "人员类别", "Category", 9),
+    ("household_address", "户籍所在地", "Household registration", 18),
+    ("residence", "长期居住地", "Residence", 18),
+    ("phone", "联系电话", "Phone", 14),
+    ("family_contact", "家属联系人及电话", "Family contact", 14),
+    ("party_member", "是否党员", "Party member", 5),
+    ("party_org", "党组织关系去向", "Party organisation", 11),
     ("pension", "养老金标准", "Monthly pension", 9),
-    ("file_transfer", "档案移交", "File transferred", 6),
+    ("file_transfer", "档案移交", "File transferred", 5),
     ("handed_over_on", "交接日期", "Handed over", 11),
 ]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
@@ -88,7 +88,7 @@ def export_units(db: str | None, output: str | Path, unit: str | None = None, la
 
 
 def _write(frame, out: Path, lang: str) -> list[dict]:
-    from retiree_tools.io.print_setup import xlsxwriter_print_setup
+    from retiree_tools.io.print_setup import line_count, row_height, xlsxwriter_print_setup
     from retiree_tools.io.safe import atomic_path, escape_formula
     from retiree_tools.io.xlsx import xlsxwriter_workbook
     from retiree_tools.texts import tr
@@ -108,18 +108,25 @@ def _write(frame, out: Path, lang: str) -> list[dict]:
             ncol = len(EXPORT_COLUMNS)
             ws.merge_range(0, 0, 0, ncol - 1, f"{name or code}{tr('ledger.export_title', lang)}", title_f)
             ws.set_row(0, 28)
-            for j, (_, zh, en, width) in enumerate(EXPORT_COLUMNS):
+            heads = [en if lang == "en" else zh for _, zh, en, _ in EXPORT_COLUMNS]
+            for j, (_, _, _, width) in enumerate(EXPORT_COLUMNS):
                 ws.set_column(j, j, width)
-                ws.write_string(1, j, en if lang == "en" else zh, head_f)
+                ws.write_string(1, j, heads[j], head_f)
+            ws.set_row(1, row_height(max(line_count(h, w) for h, (_, _, _, w) in zip(heads, EXPORT_COLUMNS, strict=True))))
             for i, rec in enumerate(g.to_dict("records"), start=1):
-                for j, (key, _, _, _) in enumerate(EXPORT_COLUMNS):
+                lines = 1
+                for j, (key, _, _, width) in enumerate(EXPORT_COLUMNS):
                     v = i if key == "seq" else rec.get(key)
                     if key == "seq":
                         ws.write_number(1 + i, j, v, cell_f)
                     elif v is None:
                         ws.write_blank(1 + i, j, None, cell_f)
                     else:
-                        ws.write_string(1 + i, j, str(escape_formula(str(v))), cell_f)
+                        text = str(v)
+                        lines = max(lines, line_count(text, width))
+                        ws.write_string(1 + i, j, str(escape_formula(text)), cell_f)
+                if lines > 1:  # LibreOffice does not grow a row for its wrapped text
+                    ws.set_row(1 + i, row_height(lines))
             ws.freeze_panes(2, 0)
             xlsxwriter_print_setup(ws, title_rows=(0, 1))
             units.append({"unit_code": code, "unit_name": name, "people": len(g)})
