@@ -1,6 +1,6 @@
 """Workbooks that print as they look: the shared helpers (display width, line count, row height)
 and the print setup of assigned.xlsx (several pages wide at a legible scale), acceptance.xlsx and
-the blank template (one page wide), read back with openpyxl from the real files the writers
+the blank template (several pages wide, legible), read back with openpyxl from the real files the writers
 produce."""
 
 from __future__ import annotations
@@ -141,9 +141,11 @@ def test_acceptance_xlsx_prints_as_it_looks(tmp_path) -> None:
 
 
 def test_template_prints_and_shows_whole_numbers(tmp_path) -> None:
-    """The blank template: ID, account and phone columns wide enough for their full text, A4
-    landscape one page wide with title and header repeated, borders on the header and on every
-    filled row (a conditional format: the 2000 blank rows print no empty grid)."""
+    """The blank template: ID, account and phone columns wide enough for their full text; A4
+    landscape at a legible 80 % (thirty columns one page wide would print at ~3 pt), title and
+    header rows on every page and 姓名…身份证号码 at the left of every page, pages over then down;
+    borders on the header and on every filled row (a conditional format; no printed grid: the
+    2000 blank rows print no empty pages)."""
     from retiree_tools.validate.template import write_template
 
     out = write_template(None, tmp_path / "blank.xlsx")
@@ -152,7 +154,12 @@ def test_template_prints_and_shows_whole_numbers(tmp_path) -> None:
     width = {h: ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j, h in enumerate(headers, 1)}
     assert width["身份证号码"] >= 20 and width["养老金存折账号"] >= 23 and width["联系电话"] >= 15
     assert width["统一社会信用代码"] >= 20
-    _page_setup(ws, "$1:$3")
+    ps = ws.page_setup
+    assert ps.orientation == "landscape" and int(ps.paperSize) == 9 and int(ps.scale) == 80
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ps.pageOrder == "overThenDown"
+    assert ws.print_title_rows == "$1:$3" and ws.print_title_cols == "$D:$F"
+    assert [ws.cell(3, c).value for c in (4, 6)] == ["姓名", "身份证号码"]
+    assert not ws.print_options.gridLines and "第 &P 页" in ws.oddFooter.center.text
     assert ws.freeze_panes == "A4"
     assert all(c.border.left.style == "thin" for c in ws[3])
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]

@@ -157,6 +157,32 @@ def openpyxl_print_setup(ws, *, title_rows: str | None = None, footer: bool = Tr
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def openpyxl_wide_print_setup(ws, *, title_rows: str, title_columns: str, scale: int = WIDE_SCALE,
+                              gridlines: bool = True) -> None:
+    """:func:`xlsxwriter_wide_print_setup` for an openpyxl sheet (``title_rows`` like ``"1:3"``,
+    ``title_columns`` like ``"D:F"``); ``gridlines=False`` for a sheet of formatted blank rows
+    (the blank template: Excel would print their grid, page after empty page)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.scale = scale
+    ws.page_setup.pageOrder = "overThenDown"
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins.left = MARGINS["left"]
+    ws.page_margins.right = MARGINS["right"]
+    ws.page_margins.top = MARGINS["top"]
+    ws.page_margins.bottom = MARGINS["bottom"]
+    ws.print_options.gridLines = gridlines
+    ws.print_title_rows = title_rows
+    ws.print_title_cols = title_columns
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def thin_border():
     """openpyxl's thin border on all four sides."""
     from openpyxl.styles import Border, Side

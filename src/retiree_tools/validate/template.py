@@ -51,7 +51,7 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
 
     from retiree_tools.io.print_setup import (
         line_count,
-        openpyxl_print_setup,
+        openpyxl_wide_print_setup,
         row_height,
         thin_border,
     )
@@ -60,7 +60,7 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
     ws = wb.active
     ws.title = "移交人员名单"
     keys = list(policy.fields)
-    ws.cell(row=1, column=1, value="移交社会化管理退休人员汇总表").font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1, value="移交社会化管理退休人员汇总表").font = Font(bold=True, size=14)  # left: on page 1
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(keys))
     ws.cell(row=2, column=1, value="填报单位：                （盖章）    统一社会信用代码：                    填报日期：")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(keys))
@@ -113,5 +113,9 @@ def write_template(policy: Policy | str | Path | None, out: str | Path, rows: in
     ws.conditional_formatting.add(f"A4:{last}{rows + 3}",
                                   FormulaRule(formula=[f"COUNTA($A4:${last}4)>0"], border=border, stopIfTrue=False))
     ws.freeze_panes = "A4"
-    openpyxl_print_setup(ws, title_rows=f"1:{HEADER_ROW}")  # A4 landscape, one page wide
+    # thirty columns: one page wide would print at ~3 pt. A4 landscape at 80 %, the title and
+    # header rows on every page and the person's name, gender and ID at the left of every page
+    ident = sorted(keys.index(k) + 1 for k in ("name", "id_number") if k in keys) or [1]
+    cols = f"{get_column_letter(ident[0])}:{get_column_letter(ident[-1])}"
+    openpyxl_wide_print_setup(ws, title_rows=f"1:{HEADER_ROW}", title_columns=cols, gridlines=False)
     return save_openpyxl(wb, out)
