@@ -216,6 +216,14 @@ def test_refusals(ledger_db, tmp_path):
     d = doc("submit", B, bad, "--db", ledger_db, code=2)
     assert d["recorded"] is False and d["error"]["code"] in ("file-unreadable", "file-hostile")
     assert doc("status", "--db", ledger_db, code=1)["enterprises"] == []
+    # a roster that names no enterprise is not recorded (it would replace another unnamed one)
+    from support.factory import person, write_csv
+
+    anon = write_csv(tmp_path / "anon.csv", [person(1), person(2)], "utf-8", title_rows=False)
+    d = doc("submit", anon, "--db", ledger_db, code=1)
+    assert d["submissions"] == [] and d["not_recorded"][0]["codes"] == ["enterprise-unknown"]
+    d = doc("submit", anon, "--enterprise", "扬州市无名厂", "--db", ledger_db)
+    assert [(s["enterprise"], s["people"]) for s in d["submissions"]] == [("扬州市无名厂", 2)]
 
 
 def test_sqlite_file_is_private_and_foreign_files_are_refused(tmp_path):

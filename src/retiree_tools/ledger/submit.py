@@ -13,7 +13,8 @@ each roster sheet as a submission of its enterprise, in one transaction.
   ``ledger-possible-duplicate`` (flagged, never merged).
 - A file that cannot be read: nothing at all is recorded (exit 2), as ``assign`` writes no
   assigned file then. A sheet whose people could not be read (no header, a required column
-  missing) is not recorded: it would supersede a readable one with nobody.
+  missing) is not recorded: it would supersede a readable one with nobody; nor is one whose
+  enterprise nobody can tell (no name or credit code in the file or on the command line).
 """
 
 from __future__ import annotations
@@ -133,6 +134,12 @@ def _record(ledger: Ledger, out: SubmitResult, frames: dict[int, list[pd.DataFra
             if not parts or any(f.code in UNREAD_CODES for f in fr.findings):
                 codes = sorted({f.code for f in fr.findings if f.code in UNREAD_CODES}) or ["file-empty"]
                 out.not_recorded.append({"file": fr.path, "sheet": fr.sheet, "enterprise": fr.enterprise, "codes": codes})
+                continue
+            if not (enterprise_key(fr.enterprise, fr.credit_code) or _first(pd.concat(parts), "enterprise")):
+                # nobody could tell whose roster this is: recorded, it would supersede another
+                # unnamed enterprise's; the clerk names it with --enterprise / --credit-code
+                out.not_recorded.append({"file": fr.path, "sheet": fr.sheet, "enterprise": None,
+                                         "codes": ["enterprise-unknown"]})
                 continue
             if fr.path not in hashes:
                 hashes[fr.path] = sha256_of(fr.path)
