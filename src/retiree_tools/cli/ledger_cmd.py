@@ -188,11 +188,22 @@ def history(
         for k in ("at", "user", "action", "enterprise", "file", "detail"):
             tbl.add_column(_t(f"col.{k}", lg), overflow="fold")
         for r in rows:
-            detail = "，".join(f"{k} {v}" for k, v in r["detail"].items())
+            detail = "，".join(f"{_detail_key(k, lg)} {v}" for k, v in r["detail"].items() if v is not None)
             tbl.add_row(plain(r["at"]), plain(r["user"]), plain(_t(f"action.{r['action']}", lg)),
                         plain(r["enterprise"] or ""), plain(r["file"] or ""), plain(detail))
         console().print(tbl)
     raise typer.Exit(0)
+
+
+def _detail_key(key: str, lg: str) -> str:
+    """A word for a key of an audit row's counts (the JSON keeps the keys)."""
+    from retiree_tools import tr
+    from retiree_tools.texts import has
+
+    for k in (f"status.{key}", f"ledger.col.{key}", f"ledger.detail.{key}"):
+        if has(k):
+            return tr(k, lg)
+    return key
 
 
 # ---------------------------------------------------------------------------------------------
