@@ -483,7 +483,7 @@ def _generic(out: Path) -> list[Case]:
     write_zip(out / "ods-repeat.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": ods_repeat,
                                        "META-INF/manifest.xml": manifest})
     add("ods-repeat", "ods-repeat.ods", "an .ods whose one cell is repeated 16,384 × 1,000,000 times (1.3 KB file)",
-        "file-unreadable", "Cell limit")
+        "file-too-large", "重复行")
 
     write_zip(out / "empty.xlsx", xlsx_parts(sheet_xml([])))
     add("empty", "empty.xlsx", "a workbook whose only sheet is empty", "file-empty")

@@ -404,25 +404,11 @@ def test_xls_and_ods_are_read_through_the_child_as_before(xls, tmp_path):
 
 
 def test_an_ods_repeating_a_row_millions_of_times_stays_within_bounds(tmp_path):
-    import zipfile
+    """Refused by the container scan now (file-too-large: 60 million value cells from 3
+    written); before the scan knew repeats, the child expanded a million rows (20-60 s)."""
+    from hostile.heavy import ods_repeated_rows
 
-    row = ('<table:table-row table:number-rows-repeated="20000000"><table:table-cell office:value-type="string" '
-           'table:number-columns-repeated="3"><text:p>张三</text:p></table:table-cell></table:table-row>')
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-               '<office:spreadsheet><table:table table:name="Sheet1"><table:table-row>'
-               '<table:table-cell office:value-type="string"><text:p>姓名</text:p></table:table-cell>'
-               '<table:table-cell office:value-type="string"><text:p>身份证号码</text:p></table:table-cell>'
-               f'</table:table-row>{row}</table:table></office:spreadsheet></office:body></office:document-content>')
-    path = tmp_path / "repeated.ods"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
-                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
-                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    path = ods_repeated_rows(tmp_path / "repeated.ods")
     t0 = time.monotonic()
     r = subprocess.run(["/usr/bin/time", "-f", "%M", *EXE, "validate", str(path), "-q"], capture_output=True,
                        text=True, timeout=120) if Path("/usr/bin/time").exists() else None
@@ -435,27 +421,13 @@ def test_an_ods_repeating_a_row_millions_of_times_stays_within_bounds(tmp_path):
 def test_a_zip_with_two_entries_of_one_name_is_refused_before_inflating(tmp_path):
     """Before: the small-entry allowance was decided by name, so a tiny entry and a 2 GiB one
     under the same name got 6 GB inflated before the file was refused."""
-    import warnings
-    import zipfile
+    from hostile.heavy import duplicate_entries
 
-    good = write_openpyxl_file(tmp_path / "good.xlsx")
-    bad = tmp_path / "dup.xlsx"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
-        for info in src.infolist():
-            dst.writestr(info, src.read(info))
-        dst.writestr("docProps/app.xml", b"<a/>")
-        dst.writestr("docProps/app.xml", b"<a>" + b" " * 50_000_000 + b"</a>")
+    bad = duplicate_entries(tmp_path / "dup.xlsx", [[str(v) for v in HEADERS], [str(v) for v in person(1)]])
     t0 = time.monotonic()
     r = run("validate", bad, "--format", "json")
     doc = _one_error(r, "file-hostile")
     assert "同名条目 docProps/app.xml" in doc["error"]["message"] and time.monotonic() - t0 < 10
-
-
-def write_openpyxl_file(path: Path) -> Path:
-    from support.factory import write_openpyxl
-
-    return write_openpyxl(path, [person(1)])
 
 
 def test_work_per_sheet_does_not_grow_with_the_number_of_sheets(tmp_path):
@@ -478,19 +450,17 @@ def test_work_per_sheet_does_not_grow_with_the_number_of_sheets(tmp_path):
     assert [(f["sheet"], f["summary"]["people"]) for f in doc["files"]] == [("名单", 1)]
 
 
-@pytest.mark.parametrize(("stray", "code"), [
-    ('<row r="49000000"><c r="A49000000" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # far down
-    ('<row r="40"><c r="ZZZZ40" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # column 475,254
-    ('<row r="40"><c r="ZZZZZZZ40" t="inlineStr"><is><t>x</t></is></c></row>', "file-hostile"),  # aborted the engine
-    ('<row r="1048000"><c r="AV1048000" t="inlineStr"><is><t>x</t></is></c></row>', "file-too-large"),  # in range, sparse
-])
-def test_one_far_cell_is_refused_before_the_engine_allocates_for_it(tmp_path, stray, code):
+@pytest.mark.parametrize("name", ["far-row", "far-col-zzzz", "far-col-zzzzzzz", "sparse"])
+def test_one_far_cell_is_refused_before_the_engine_allocates_for_it(tmp_path, name):
     """Memory follows content: a sheet of 30 people and one value far away (before: 1.9 GB,
-    killed at 60 s, or exit 134)."""
+    killed at 60 s, or exit 134). Row 49 million, column ZZZZ (475,254), ZZZZZZZ (aborted the
+    engine), and AV1048000: within the sheet, but sparse."""
+    from hostile.heavy import FAR_CELLS, far_cell
     from hostile.make_corpus import sheet_xml, write_zip, xlsx_parts
 
+    stray, code = FAR_CELLS[name]
     rows = [[str(v) for v in HEADERS], *([str(v) for v in person(k)] for k in range(1, 31))]
-    path = write_zip(tmp_path / "far.xlsx", xlsx_parts(sheet_xml(rows, extra=stray)))
+    path = far_cell(tmp_path / "far.xlsx", rows, stray)
     t0 = time.monotonic()
     r = run("validate", path, "--format", "json")
     _one_error(r, code)
@@ -501,15 +471,11 @@ def test_one_far_cell_is_refused_before_the_engine_allocates_for_it(tmp_path, st
 
 def test_a_catalogue_with_a_flooded_keyword_column_is_refused_quickly(tmp_path):
     """Before: 5.9 GB and killed. Keywords are bounded in number (200 a unit) and length (2–50)."""
+    from hostile.heavy import flooded_catalog
+    from hostile.make_corpus import catalog_rows
+
     lines = CATALOG.read_text(encoding="utf-8-sig").splitlines()
-    flooded = []
-    for k, line in enumerate(lines):
-        cells = line.split(",")
-        if k > 0:
-            cells[4] = ";".join(f"街{j}" for j in range(3000))
-        flooded.append(",".join(cells))
-    cat = tmp_path / "flooded.csv"
-    cat.write_text("\n".join(flooded) + "\n", encoding="utf-8")
+    cat = flooded_catalog(tmp_path / "flooded.csv", catalog_rows())
     t0 = time.monotonic()
     r = run("assign", SAMPLES / "enterprise_b.csv", "--catalog", cat, "--format", "json")
     _one_error(r, "catalog-invalid")
