@@ -22,7 +22,7 @@ from .generate import DATA, FORMAT, ROOT, SIZES
 BIN = Path(sys.executable).parent
 OUT = DATA / "out"
 AS_OF = "2026-11-23"
-ALL = ("raw", "validate", "assign", "render", "acceptance", "frictionless", "startup")
+ALL = ("raw", "validate", "assign", "render", "acceptance", "frictionless", "ledger", "startup")
 
 
 def scratch() -> Path:
@@ -134,12 +134,51 @@ def plan(sizes: list[str], only: set[str]) -> list[list[Bench]]:
             b.append(Bench(f"frictionless/{size}", "frictionless", "frictionless validate (Table Schema)", size,
                            [str(fl), "validate", src, "--schema", "frictionless.schema.json", "--header-rows", "2",
                             "--limit-errors", "100000000", "--json"], n, raw, stdout=f"out/frictionless-{size}.json"))
+        if size == "100k":
+            b.extend(ledger_benches(t, src))
         groups.append([x for x in b if x.group in only or (x.group == "raw" and needs_floor(x, b, only))])
     return groups
 
 
 def needs_floor(floor: Bench, benches: list[Bench], only: set[str]) -> bool:
-    return "raw" in only or any(x.floor == floor.key and x.group in only for x in benches)
+    """A raw read runs when asked for, or when a command measured is compared with it (directly
+    or through the command it is compared with: submit -> assign -o xlsx -> the raw read)."""
+    if "raw" in only:
+        return True
+    wanted = {x.key for x in benches if x.group in only}
+    floors = {x.floor for x in benches if x.key in wanted}
+    return floor.key in floors
+
+
+def ledger_benches(t: list[str], src: str) -> list[Bench]:
+    """issue #15: submit against assign -o on the 100k workbook, and status / acceptance-report
+    --db on a ledger of 1M people (built by _ledger.prepare before the 100k group runs)."""
+    from . import _ledger as L
+
+    d, n, m = L.REL, SIZES["100k"], SIZES["100k"] * L.COPIES
+    acc = [*t, "acceptance-report", "--db", f"{d}/ledger-1m.sqlite", "--targets", "targets-100k.csv", "--as-of", AS_OF]
+    return [
+        Bench("ledger/assign-xlsx/100k", "ledger", "assign (1,015 units) -o xlsx", "100k",
+              [*t, "assign", src, "--catalog", "catalog.csv", "-o", f"{d}/assigned-100k.xlsx"], n, f"raw/{src}"),
+        Bench("ledger/submit/100k", "ledger", "submit into a fresh ledger", "100k",
+              [*t, "submit", src, "--db", f"{d}/fresh.sqlite"], n, "ledger/assign-xlsx/100k",
+              before=L.fresh(L.TEMPLATE, L.LEDGER_DIR / "fresh.sqlite")),
+        Bench("ledger/resubmit/100k", "ledger", "submit the same file again (unchanged)", "100k",
+              [*t, "submit", src, "--db", f"{d}/resubmit.sqlite"], n, "ledger/assign-xlsx/100k",
+              before=L.fresh(L.BASE, L.LEDGER_DIR / "resubmit.sqlite")),
+        Bench("ledger/supersede/100k", "ledger", "submit a changed copy (supersedes)", "100k",
+              [*t, "submit", f"{d}/{L.CHANGED.name}", "--db", f"{d}/supersede.sqlite"], n, "ledger/assign-xlsx/100k",
+              before=L.fresh(L.BASE, L.LEDGER_DIR / "supersede.sqlite")),
+        Bench("ledger/status/1m", "ledger", "status --format json (ledger of 1M)", "1m ledger",
+              [*t, "status", "--db", f"{d}/ledger-1m.sqlite", "--format", "json"], m, stdout="out/ledger-status-1m.json"),
+        Bench("ledger/acceptance/1m", "ledger", "acceptance-report --db --format json (1M)", "1m ledger",
+              [*acc, "--format", "json"], m, stdout="out/ledger-acceptance-1m.json"),
+        Bench("ledger/acceptance-html/1m", "ledger", "acceptance-report --db -o html (1M)", "1m ledger",
+              [*acc, "-o", f"{d}/acceptance-1m.html"], m),
+        Bench("ledger/acceptance-roster/1m", "ledger", "acceptance-report --db --roster --format json (1M)", "1m ledger",
+              [*acc, "--roster", f"{d}/{L.ROSTER.name}", "--format", "json"], m,
+              stdout="out/ledger-acceptance-roster-1m.json"),
+    ]
 
 
 def ensure_assigned(size: str, log) -> None:
@@ -163,6 +202,10 @@ def execute(groups: list[list[Bench]], repeats: dict[str, int], log) -> None:
         size = benches[0].size
         if size != "1m" and any(b.group in ("render", "acceptance") for b in benches) and not any(b.group == "assign" for b in benches):
             ensure_assigned(size, log)
+        if any(b.group == "ledger" for b in benches):
+            from ._ledger import prepare
+
+            prepare(log)
         if size == "100k" and not (BIN / "frictionless").exists():
             benches[:] = [b for b in benches if b.group != "frictionless"]
             log("  frictionless is not installed in this environment: pip install 'frictionless[excel]'")
