@@ -206,6 +206,39 @@ def _output_failed(d: Path) -> list[Seen]:
     return _raised(lambda: assign_paths([path], SAMPLES / "catalog.csv", output=d / "note.txt" / "assigned.xlsx"))
 
 
+def _ledger_submits(d: Path, second: list) -> list[Seen]:
+    """A ledger with one person of 扬州市甲厂, then ``second`` submitted by 扬州市乙厂: the
+    campaign-wide findings of that submit."""
+    from retiree_tools.ledger.documents import init_ledger
+    from retiree_tools.ledger.submit import submit_paths
+
+    db = str(d / "ledger.sqlite")
+    init_ledger(db, SAMPLES / "catalog.csv")
+    first = write_csv(d / "a.csv", [person(1)], "utf-8", title_rows=False)
+    submit_paths([first], db, Options(today=TODAY, enterprise="扬州市甲厂"))
+    other = write_csv(d / "b.csv", second, "utf-8", title_rows=False)
+    done = submit_paths([other], db, Options(today=TODAY, enterprise="扬州市乙厂"))
+    return [Seen(f.code, f.row, f.column) for f in done.findings]
+
+
+def _ledger_missing(d: Path) -> list[Seen]:
+    from retiree_tools.ledger.engine import open_ledger
+
+    return _raised(lambda: open_ledger(d / "nowhere.sqlite"))
+
+
+def _ledger_foreign(d: Path) -> list[Seen]:
+    import sqlite3
+
+    from retiree_tools.ledger.engine import open_ledger
+
+    con = sqlite3.connect(d / "other.sqlite")
+    con.execute("CREATE TABLE accounts (id INTEGER)")
+    con.commit()
+    con.close()
+    return _raised(lambda: open_ledger(d / "other.sqlite"))
+
+
 def _usage(d: Path) -> list[Seen]:
     path = write_openpyxl(d / "in.xlsx", [person(1)])
     return _raised(lambda: assign_paths([path], SAMPLES / "catalog.csv", output=d / "assigned.txt"))
@@ -320,6 +353,14 @@ CASES: dict[str, Case] = {
     "output-failed": Case("assign_paths([in.xlsx], catalog, output='note.txt/assigned.xlsx') through a file",
                           _output_failed, why="error.os.not_dir"),
     "usage": Case("assign_paths([in.xlsx], catalog, output='assigned.txt')", _usage, why="error.output_suffix"),
+    # ---- the campaign ledger ----
+    "ledger-missing": Case("open_ledger of a SQLite path where no ledger is", _ledger_missing, why="error.ledger_missing"),
+    "ledger-invalid": Case("open_ledger of a SQLite database of another program", _ledger_foreign,
+                           why="error.ledger_foreign"),
+    "ledger-duplicate": Case("person 1 submitted by 扬州市甲厂, then the same ID by 扬州市乙厂",
+                             lambda d: _ledger_submits(d, [person(1)])),
+    "ledger-possible-duplicate": Case("person 1 by 扬州市甲厂, then person 11 (same name and birth date, other ID) by 扬州市乙厂",
+                                      lambda d: _ledger_submits(d, [person(11)])),
 }
 
 

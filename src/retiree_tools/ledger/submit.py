@@ -50,6 +50,7 @@ class SubmitResult:
     not_recorded: list[dict] = field(default_factory=list)  # sheets whose people could not be read
     duplicates: list[dict] = field(default_factory=list)
     possible_duplicates: list[dict] = field(default_factory=list)
+    findings: list = field(default_factory=list)  # the campaign-wide findings (ledger-duplicate, …)
     recorded: bool = False
 
     @property
@@ -70,6 +71,7 @@ class SubmitResult:
         doc = self.assign.to_dict(show_pii)
         return {"ledger": self.ledger, "recorded": self.recorded, "submissions": self.submissions,
                 "not_recorded": self.not_recorded, "duplicates": dups, "possible_duplicates": poss,
+                "findings": [f.to_dict(show_pii) for f in self.findings],
                 "people": doc["people"], "summary": doc["summary"], "files": doc["files"], "skipped": doc["skipped"]}
 
 
@@ -114,6 +116,7 @@ def submit_paths(paths: Iterable[str | Path], db: str | None = None, options: Op
         if result.fatal():
             return out
         _record(ledger, out, frames, catalog_id, policy_id)
+        out.findings = duplicate_findings(out.duplicates, out.possible_duplicates, opts.lang)
         return out
     finally:
         ledger.close()
@@ -267,6 +270,17 @@ def _changes_and_carry(conn, old_ids: list[int], rows: list[dict]) -> dict:
         if was[2] and row["status"] == "assigned" and row["unit_code"] == was[1]:
             row["handed_over_on"], row["handover_id"] = was[2], was[3]
     return {"added": added, "removed": len(set(old) - seen), "changed": changed}
+
+
+def duplicate_findings(duplicates: list[dict], possible: list[dict], lang: str = "zh") -> list:
+    """The campaign-wide duplicates as findings (file-level: no cell), in ``lang``."""
+    from retiree_tools.findings.model import make_finding
+
+    out = [make_finding("ledger-duplicate", lang, value=d["id_number"], pii="id", id_number=d["id_number"],
+                        enterprises="、".join(d["enterprises"])) for d in duplicates]
+    out += [make_finding("ledger-possible-duplicate", lang, name=d["name"], birth_date=d["birth_date"],
+                         enterprises="、".join(d["enterprises"]), id_numbers=list(d["id_numbers"])) for d in possible]
+    return out
 
 
 def campaign_duplicates(conn, submission_ids: list[int]) -> tuple[list[dict], list[dict]]:
