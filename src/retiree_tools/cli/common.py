@@ -48,9 +48,9 @@ ColumnsOpt = Annotated[str | None, typer.Option("--columns", metavar="表头=字
 SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="工作表",
                                               help="要读的工作表（默认：自动找到名册所在的表）。Sheet to read (default: the one holding the roster).")]
 EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", metavar="名称",
-                                                   help="文件里没写移交单位名称时用它。Enterprise name when the file does not say it.")]
+                                                   help="移交单位名称（文件没写时必填；写了也以此为准）。Enterprise name (needed when the file does not say it; it takes precedence over the file's title).")]
 CreditCodeOpt = Annotated[str | None, typer.Option("--credit-code", metavar="代码",
-                                                   help="移交单位的统一社会信用代码。The enterprise's unified social credit code.")]
+                                                   help="移交单位的统一社会信用代码（以此为准）。The enterprise's unified social credit code (takes precedence over the file's title).")]
 
 
 def console():

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from retiree_tools.acceptance.model import AcceptanceReport, Deadline, Progress, Week
 from retiree_tools.acceptance.report import COLUMNS, reconcile, report_options, write_outputs
 from retiree_tools.ledger.engine import open_ledger
-from retiree_tools.ledger.query import current_people, current_tallies, weekly_handovers
-from retiree_tools.ledger.schema import people
+from retiree_tools.ledger.query import current_people, current_tallies, frame_of, weekly_handovers
+from retiree_tools.ledger.schema import people, repeated_ids
 
 GROUP = ["enterprise", "credit_code", "county_code", "county_name", "unit_code", "unit_name", "status", "reason",
          "category", "handed_over"]
@@ -65,12 +65,10 @@ def tallied_frame(conn) -> pd.DataFrame:
     of their own (and out of their tallies)."""
     t = current_tallies(conn)
     p = people.c
-    repeated = (select(p.id_key).where(p.current.is_(True), p.id_key.is_not(None)).group_by(p.id_key)
-                .having(func.count() > 1)).subquery()
     cols = [c for c in COLUMNS if c in p] + ["handed_over_on"]
-    q = (select(*[p[c] for c in cols]).where(p.current.is_(True), p.id_key.in_(select(repeated.c.id_key)))
+    q = (select(*[p[c] for c in cols]).where(p.current.is_(True), p.id_key.in_(select(repeated_ids.c.id_key)))
          .order_by(p.submission_id, p.id))
-    dup = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    dup = frame_of(conn.execute(q), cols)
     if len(dup):
         dup["row"] = dup["row"].map(lambda v: None if v is None or v != v else str(int(v)))
         dup["handed_over"] = dup["handed_over_on"].notna()
@@ -94,9 +92,11 @@ def tallied_frame(conn) -> pd.DataFrame:
 
 
 def progress(report: AcceptanceReport, weeks: list[dict], targets) -> Progress:
-    """Handovers per week against the expected people and the targets' deadlines."""
+    """Handovers per week against the people expected — per enterprise its target, or where it
+    has none the people it listed less those not handed over — and the targets' deadlines."""
     ent = [t for t in (targets or []) if t.scope == "enterprise"]
-    expected = sum(t.target for t in ent) if ent else report.totals.listed - report.totals.excluded
+    expected = sum(r.target if r.target is not None else max(r.listed - r.excluded, 0)
+                   for r in report.rows_of("enterprise"))
     by_day: dict[str, list[int]] = {}
     for t in ent:
         if t.deadline is not None:

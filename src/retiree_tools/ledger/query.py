@@ -15,7 +15,14 @@ import pandas as pd
 from sqlalchemy import case, delete, func, insert, literal, select
 
 from retiree_tools.assign.contract import KEYS, STATUSES
-from retiree_tools.ledger.schema import events, handovers, people, submissions, tallies
+from retiree_tools.ledger.schema import (
+    events,
+    handovers,
+    people,
+    repeated_ids,
+    submissions,
+    tallies,
+)
 
 COUNTS = ("people", "errors", *STATUSES, "handed_over")
 
@@ -36,24 +43,40 @@ def refresh_tallies(conn, submission_id: int) -> None:
          "reason", "category", "handed_over", "people"], q))
 
 
+def refresh_repeated(conn, submission_ids: list[int]) -> None:
+    """Recount in ``repeated_ids`` the ID numbers of the people of ``submission_ids`` (a new
+    submission and those it superseded): each ID still on more than one current row, with the
+    number of enterprises listing it."""
+    if not submission_ids:
+        return
+    p = people.c
+    touched = select(p.id_key).where(p.submission_id.in_(submission_ids), p.id_key.is_not(None))
+    conn.execute(delete(repeated_ids).where(repeated_ids.c.id_key.in_(touched)))
+    counted = (select(p.id_key, func.count(), func.count(func.distinct(p.enterprise_key)))
+               .where(p.current.is_(True), p.id_key.in_(touched)).group_by(p.id_key).having(func.count() > 1))
+    conn.execute(insert(repeated_ids).from_select(["id_key", "rows", "enterprises"], counted))
+
+
+def frame_of(result, columns: list[str]) -> pd.DataFrame:
+    """A DataFrame of a query's rows (as plain tuples: pandas reads those ~3x faster than Rows)."""
+    return pd.DataFrame(list(map(tuple, result)), columns=columns)
+
+
 def current_tallies(conn) -> pd.DataFrame:
     """The tallies of every current submission, with ``enterprise_key`` and ``weight``."""
     t, s = tallies.c, submissions.c
     q = (select(s.enterprise_key, t.submission_id, t.enterprise, t.credit_code, t.county_code, t.county_name,
                 t.unit_code, t.unit_name, t.status, t.reason, t.category, t.handed_over, t.people.label("weight"))
          .join(submissions, s.id == t.submission_id).where(s.current.is_(True)))
-    rows = conn.execute(q).all()
     cols = ["enterprise_key", "submission_id", "enterprise", "credit_code", "county_code", "county_name", "unit_code",
             "unit_name", "status", "reason", "category", "handed_over", "weight"]
-    return pd.DataFrame(rows, columns=cols)
+    return frame_of(conn.execute(q), cols)
 
 
 def duplicate_ids(conn) -> list[str]:
-    """ID numbers in the current submissions of more than one enterprise (one index scan)."""
-    p = people.c
-    q = (select(p.id_key).where(p.current.is_(True), p.id_key.is_not(None)).group_by(p.id_key)
-         .having(func.count(func.distinct(p.enterprise_key)) > 1))
-    return [r[0] for r in conn.execute(q)]
+    """ID numbers in the current submissions of more than one enterprise."""
+    r = repeated_ids.c
+    return [row[0] for row in conn.execute(select(r.id_key).where(r.enterprises > 1).order_by(r.id_key))]
 
 
 def current_people(conn, columns: list[str] | None = None, where=None) -> pd.DataFrame:
@@ -64,7 +87,7 @@ def current_people(conn, columns: list[str] | None = None, where=None) -> pd.Dat
     if where is not None:
         q = q.where(where)
     q = q.order_by(people.c.submission_id, people.c.id)
-    frame = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    frame = frame_of(conn.execute(q), cols)
     if "row" in frame:
         frame["row"] = frame["row"].map(lambda v: None if v is None or v != v else str(int(v)))
     return frame.astype(object).where(frame.notna(), None)

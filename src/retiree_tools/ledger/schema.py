@@ -11,6 +11,8 @@
   handover (``handed_over_on``, ``handover_id``).
 - ``tallies``: counts per submission × county × unit × status × reason × handed over, kept
   with every write, so ``status`` and ``acceptance-report --db`` never scan the people.
+- ``repeated_ids``: the ID numbers on more than one current row, and by how many enterprises
+  (more than one: a campaign-wide duplicate), kept with every submit.
 - ``handovers``: forms signed and people handed over, per enterprise (and unit) and date.
 - ``events``: the audit trail (init, catalogue, submit, supersede, handover), with user, time,
   file hash and counts.
@@ -33,7 +35,7 @@ from sqlalchemy import (
 
 from retiree_tools.assign.contract import KEYS
 
-SCHEMA_REVISION = "0002"  # the newest migration (migrations/versions); a ledger behind it is upgraded
+SCHEMA_REVISION = "0003"  # the newest migration (migrations/versions); a ledger behind it is upgraded
 
 metadata = MetaData()
 
@@ -105,6 +107,13 @@ tallies = Table(
     Column("handed_over", Boolean, nullable=False),
     Column("people", Integer, nullable=False),
     Index("ix_tallies_submission", "submission_id"),
+)
+
+repeated_ids = Table(  # revision 0003: kept with every write, so status and acceptance never group the people
+    "repeated_ids", metadata,
+    Column("id_key", Text, primary_key=True),  # an ID number on more than one current row
+    Column("rows", Integer, nullable=False),
+    Column("enterprises", Integer, nullable=False),  # distinct enterprises listing it (> 1: a campaign duplicate)
 )
 
 handovers = Table(

@@ -179,9 +179,9 @@ def _record_sheet(conn, fr: FileReport, frame: pd.DataFrame, digest: str, sheet_
     if same:
         return {**entry, "unchanged": True, "submission_id": same[0], "supersedes": [],
                 "changes": {"added": 0, "removed": 0, "changed": 0}}, same[0]
-    rows = person_rows(frame, ekey)
+    cols = person_columns(frame, ekey)
     old_ids = [r.id for r in current]
-    changes = _changes_and_carry(conn, old_ids, rows)
+    changes = _changes_and_carry(conn, old_ids, cols)
     sid = conn.execute(submissions.insert().values(
         enterprise_key=ekey, enterprise=fr.enterprise, credit_code=fr.credit_code, sheet_key=sheet_key, sheet=fr.sheet,
         file_name=Path(fr.path).name, sha256=digest, submitted_at=at, user=user, catalog_id=catalog_id,
@@ -189,16 +189,15 @@ def _record_sheet(conn, fr: FileReport, frame: pd.DataFrame, digest: str, sheet_
         people_with_errors=summary["people_with_errors"],
         findings=json.dumps([f.code for f in fr.findings if f.row is None], ensure_ascii=False),
     )).inserted_primary_key[0]
-    for row in rows:
-        row["submission_id"] = sid
-    for k in range(0, len(rows), INSERT_BATCH):
-        conn.execute(people.insert(), rows[k:k + INSERT_BATCH])
+    cols["submission_id"] = [sid] * len(frame)
+    insert_people(conn, cols)
     if old_ids:
         conn.execute(update(submissions).where(submissions.c.id.in_(old_ids)).values(current=False, superseded_by=sid))
         conn.execute(update(people).where(people.c.submission_id.in_(old_ids)).values(current=False))
-    from retiree_tools.ledger.query import refresh_tallies
+    from retiree_tools.ledger.query import refresh_repeated, refresh_tallies
 
     refresh_tallies(conn, sid)
+    refresh_repeated(conn, [sid, *old_ids])
     detail = {**counts, "people": len(frame), "errors": summary["errors"], **changes}
     add_event(conn, "submit", at=at, user=user, enterprise=fr.enterprise or ekey, file_name=entry["file"],
               sha256=digest, submission_id=sid, **detail)
@@ -215,42 +214,56 @@ def _first(frame: pd.DataFrame, key: str) -> str | None:
     return str(s.iloc[0]) if len(s) else None
 
 
-def person_rows(frame: pd.DataFrame, ekey: str) -> list[dict]:
-    """The people of an assigned frame as ledger rows: every contract column as the text the
-    assigned file holds (the same conversion as the writer's, without its formula escaping),
-    the normalised ID, the digest of the values."""
+ROW_KEYS = [*KEYS, "id_key", "digest", "enterprise_key", "current", "handed_over_on", "handover_id", "submission_id"]
+
+
+def person_columns(frame: pd.DataFrame, ekey: str) -> dict[str, list]:
+    """The people of an assigned frame as ledger columns (lists): every contract column as the
+    text the assigned file holds (the same conversion as the writer's, without its formula
+    escaping), the normalised ID, the digest of the values."""
     from retiree_tools.acceptance.people import normalised_ids
     from retiree_tools.assign.writer import text_columns
     from retiree_tools.io.safe import unescape_formula_arrow
 
+    n = len(frame)
     arrays = text_columns(frame)
     cols = {k: unescape_formula_arrow(a).to_pylist() for k, a in zip(KEYS, arrays, strict=True)}
     cols["row"] = [int(v) if v is not None else None for v in cols["row"]]
-    ids = normalised_ids(pd.Series(cols["id_number"], dtype=object)).tolist()
-    sig = [cols[k] for k in SIGNATURE_KEYS]
-    rows = []
-    for i in range(len(frame)):
-        d = {k: cols[k][i] for k in KEYS}
-        d["id_key"] = ids[i]
-        d["digest"] = hashlib.md5("\x1f".join("" if c[i] is None else c[i] for c in sig).encode(),
-                                  usedforsecurity=False).hexdigest()
-        d["enterprise_key"] = ekey
-        d["current"] = True
-        d["handed_over_on"] = None
-        d["handover_id"] = None
-        rows.append(d)
-    return rows
+    cols["id_key"] = normalised_ids(pd.Series(cols["id_number"], dtype=object)).tolist()
+    md5 = hashlib.md5
+    cols["digest"] = [md5("\x1f".join("" if v is None else v for v in values).encode(), usedforsecurity=False).hexdigest()
+                      for values in zip(*[cols[k] for k in SIGNATURE_KEYS], strict=True)]
+    cols["enterprise_key"] = [ekey] * n
+    cols["current"] = [True] * n
+    cols["handed_over_on"] = [None] * n
+    cols["handover_id"] = [None] * n
+    return cols
+
+
+def insert_people(conn, cols: dict[str, list]) -> None:
+    """Insert the people (:func:`person_columns`, with ``submission_id``) in batches of plain
+    tuples straight to the driver's executemany, with the INSERT that SQLAlchemy compiles for the
+    dialect (building a parameter dict per person cost ~4.5 s at 100k people)."""
+    compiled = people.insert().compile(dialect=conn.dialect, column_keys=ROW_KEYS)
+    if not compiled.positional:  # psycopg's default is named: the same INSERT with "%s" for tuples
+        compiled = people.insert().compile(dialect=type(conn.dialect)(paramstyle="format"), column_keys=ROW_KEYS)
+    order = list(compiled.positiontup)
+    n = len(cols["submission_id"])
+    for k in range(0, n, INSERT_BATCH):
+        part = [values[k:k + INSERT_BATCH] for values in (cols[c] for c in order)]
+        conn.exec_driver_sql(str(compiled), list(zip(*part, strict=True)))
 
 
 def person_key(id_key: str | None, name: str | None, birth: str | None) -> str:
     return id_key if id_key else f"{name or ''}\x1f{birth or ''}"
 
 
-def _changes_and_carry(conn, old_ids: list[int], rows: list[dict]) -> dict:
+def _changes_and_carry(conn, old_ids: list[int], cols: dict[str, list]) -> dict:
     """Added / removed / changed against the superseded submissions' people; handovers carried
-    over (in ``rows``) for people still assigned to the same unit."""
+    over (in ``cols``) for people still assigned to the same unit."""
+    n = len(cols["id_key"])
     if not old_ids:
-        return {"added": len(rows), "removed": 0, "changed": 0}
+        return {"added": n, "removed": 0, "changed": 0}
     old: dict[str, tuple] = {}
     q = select(people.c.id_key, people.c.name, people.c.birth_date, people.c.digest, people.c.unit_code,
                people.c.handed_over_on, people.c.handover_id).where(people.c.submission_id.in_(old_ids))
@@ -258,17 +271,17 @@ def _changes_and_carry(conn, old_ids: list[int], rows: list[dict]) -> dict:
         old[person_key(r.id_key, r.name, r.birth_date)] = (r.digest, r.unit_code, r.handed_over_on, r.handover_id)
     added = changed = 0
     seen: set[str] = set()
-    for row in rows:
-        k = person_key(row["id_key"], row["name"], row["birth_date"])
+    for i in range(n):
+        k = person_key(cols["id_key"][i], cols["name"][i], cols["birth_date"][i])
         seen.add(k)
         was = old.get(k)
         if was is None:
             added += 1
             continue
-        if was[0] != row["digest"]:
+        if was[0] != cols["digest"][i]:
             changed += 1
-        if was[2] and row["status"] == "assigned" and row["unit_code"] == was[1]:
-            row["handed_over_on"], row["handover_id"] = was[2], was[3]
+        if was[2] and cols["status"][i] == "assigned" and cols["unit_code"][i] == was[1]:
+            cols["handed_over_on"][i], cols["handover_id"][i] = was[2], was[3]
     return {"added": added, "removed": len(set(old) - seen), "changed": changed}
 
 
