@@ -19,7 +19,7 @@ Prepared once per suite run, untimed, by the code measured (the snapshot), in
   province's (``11``, ``12``, …) so that the 1,000,000 people are 1,000,000 different people,
   as in a real campaign (the 1% of rows the workbook repeats on purpose repeat within each
   enterprise, ~2,000 rows per copy); then the tallies of each copy rebuilt with
-  ``retiree_tools.ledger.query.refresh_tallies``. Then four real ``handover`` commands (four
+  ``retiree_tools.ledger.query.refresh_tallies`` (and the repeated IDs with ``refresh_repeated``). Then four real ``handover`` commands (four
   enterprises, one week apart), so that the report has handed-over people and weekly progress.
   Copying instead of submitting ten workbooks: ``--enterprise``/``--credit-code`` do override
   the workbook's title, but the people would be the same 100,000 under ten enterprises (every
@@ -117,7 +117,7 @@ def expand(path: Path, copies: int = COPIES) -> dict:
     from sqlalchemy import text
 
     from retiree_tools.ledger.engine import open_ledger
-    from retiree_tools.ledger.query import refresh_tallies
+    from retiree_tools.ledger.query import refresh_repeated, refresh_tallies
     from retiree_tools.ledger.schema import people
 
     ledger = open_ledger(str(path))
@@ -145,6 +145,7 @@ def expand(path: Path, copies: int = COPIES) -> dict:
             conn.execute(insert_people, {"sid": sid, "ekey": cc, "ent": name, "cc": cc, "pfx": PROVINCES[k],
                                          "src": src_id})
             refresh_tallies(conn, sid)
+            refresh_repeated(conn, [sid])
         n = conn.execute(text("SELECT count(*), count(DISTINCT id_key) FROM people WHERE current")).one()
     ledger.close()
     return {"people": n[0], "distinct_ids": n[1], "enterprises": [nm for nm, _ in names]}
