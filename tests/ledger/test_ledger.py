@@ -133,6 +133,26 @@ def test_status_counts_and_enterprises_missing_from_targets(submitted, tmp_path)
     assert doc("status", "--db", submitted, code=1)["not_submitted"] == []
 
 
+def test_possible_duplicates_are_flagged_for_both_and_kept_current(ledger_db, tmp_path):
+    from support.factory import person, write_csv
+
+    doc("ledger", "init", "--catalog", CATALOG, "--db", ledger_db)  # no targets: nobody missing
+    first = write_csv(tmp_path / "a.csv", [person(1), person(2)], "utf-8", title_rows=False)
+    doc("submit", first, "--enterprise", "扬州市甲厂", "--db", ledger_db)
+    # person 11: the same name and birth date as person 1, another ID number
+    other = write_csv(tmp_path / "b.csv", [person(11)], "utf-8", title_rows=False)
+    d = doc("submit", other, "--enterprise", "扬州市乙厂", "--db", ledger_db, code=1)
+    assert [p["enterprises"] for p in d["possible_duplicates"]] == [["扬州市乙厂", "扬州市甲厂"]]
+    assert [f["code"] for f in d["findings"]] == ["ledger-possible-duplicate"]
+    st = doc("status", "--db", ledger_db, code=1)
+    assert {e["enterprise"]: e["possible_duplicates"] for e in st["enterprises"]} == {"扬州市甲厂": 1, "扬州市乙厂": 1}
+    # 乙 resubmits without that person: nobody is flagged any more, and status is settled
+    fixed = write_csv(tmp_path / "b2.csv", [person(3)], "utf-8", title_rows=False)
+    doc("submit", fixed, "--enterprise", "扬州市乙厂", "--db", ledger_db)
+    st = doc("status", "--db", ledger_db)
+    assert st["totals"]["possible_duplicates"] == 0 and st["exit_code"] == 0
+
+
 def test_acceptance_and_forms_from_the_ledger_equal_the_files(submitted, tmp_path):
     db = submitted
     assigned = tmp_path / "assigned.xlsx"

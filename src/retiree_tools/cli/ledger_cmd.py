@@ -428,6 +428,8 @@ def _render_status(doc: dict, lg: str, rows: int | None) -> None:
     con.print(tbl)
     if rows is not None and len(ents) > rows:
         con.print(plain(tr("acceptance.more", lg, n=len(ents) - rows)), style="dim")
+    if t["possible_duplicates"]:
+        con.print(plain(_t("possible_line", lg, n=t["possible_duplicates"])), style="yellow")
     if doc["not_submitted"]:
         names = "、".join(n["name"] or n["key"] for n in doc["not_submitted"])
         con.print(plain(_t("not_submitted", lg, names=names)), style="red")

@@ -20,6 +20,7 @@ from retiree_tools.ledger.schema import (
     handovers,
     people,
     repeated_ids,
+    repeated_people,
     submissions,
     tallies,
 )
@@ -55,6 +56,16 @@ def refresh_repeated(conn, submission_ids: list[int]) -> None:
     counted = (select(p.id_key, func.count(), func.count(func.distinct(p.enterprise_key)))
                .where(p.current.is_(True), p.id_key.in_(touched)).group_by(p.id_key).having(func.count() > 1))
     conn.execute(insert(repeated_ids).from_select(["id_key", "rows", "enterprises"], counted))
+    rp = repeated_people.c
+    names = (select(p.name, p.birth_date).where(p.submission_id.in_(submission_ids), p.name.is_not(None),
+                                                 p.birth_date.is_not(None)).distinct().subquery())
+    conn.execute(delete(repeated_people).where(
+        select(names.c.name).where(names.c.name == rp.name, names.c.birth_date == rp.birth_date).exists()))
+    counted = (select(p.name, p.birth_date, func.count(), func.count(func.distinct(p.enterprise_key)),
+                      func.count(func.distinct(p.id_key)))
+               .join(names, (names.c.name == p.name) & (names.c.birth_date == p.birth_date))
+               .where(p.current.is_(True)).group_by(p.name, p.birth_date).having(func.count() > 1))
+    conn.execute(insert(repeated_people).from_select(["name", "birth_date", "rows", "enterprises", "ids"], counted))
 
 
 def frame_of(result, columns: list[str]) -> pd.DataFrame:
@@ -71,6 +82,16 @@ def current_tallies(conn) -> pd.DataFrame:
     cols = ["enterprise_key", "submission_id", "enterprise", "credit_code", "county_code", "county_name", "unit_code",
             "unit_name", "status", "reason", "category", "handed_over", "weight"]
     return frame_of(conn.execute(q), cols)
+
+
+def possible_duplicates_by_enterprise(conn) -> dict[str, int]:
+    """Per enterprise, its current people whose name and birth date are also listed by another
+    enterprise under another ID number (``ledger-possible-duplicate``)."""
+    p, rp = people.c, repeated_people.c
+    q = (select(p.enterprise_key, func.count())
+         .join(repeated_people, (rp.name == p.name) & (rp.birth_date == p.birth_date))
+         .where(p.current.is_(True), rp.enterprises > 1, rp.ids > 1).group_by(p.enterprise_key))
+    return {k: int(n) for k, n in conn.execute(q)}
 
 
 def duplicate_ids(conn) -> list[str]:
@@ -107,11 +128,13 @@ def status_of(conn) -> dict:
                  .group_by(p.enterprise_key))
             for k, n in conn.execute(q):
                 dups[k] = dups.get(k, 0) + int(n)
+    possible = possible_duplicates_by_enterprise(conn)
     by_ent: dict[str, dict] = {}
     for s in subs:
         e = by_ent.setdefault(s.enterprise_key, {
             "enterprise": s.enterprise, "credit_code": s.credit_code, "enterprise_key": s.enterprise_key,
-            "files": [], "submitted_at": s.submitted_at, **{k: 0 for k in COUNTS}, "duplicates": dups.get(s.enterprise_key, 0)})
+            "files": [], "submitted_at": s.submitted_at, **{k: 0 for k in COUNTS}, "duplicates": dups.get(s.enterprise_key, 0),
+            "possible_duplicates": possible.get(s.enterprise_key, 0)})
         e["files"].append({"file": s.file_name, "sheet": s.sheet, "sha256": s.sha256, "submission_id": s.id,
                            "submitted_at": s.submitted_at, "user": s.user})
         e["submitted_at"] = max(e["submitted_at"], s.submitted_at)
@@ -127,7 +150,7 @@ def status_of(conn) -> dict:
             if k in by_ent:
                 by_ent[k]["handed_over"] += int(n)
     ents = sorted(by_ent.values(), key=lambda e: (e["enterprise"] or e["enterprise_key"]))
-    totals = {k: sum(e[k] for e in ents) for k in (*COUNTS, "duplicates")}
+    totals = {k: sum(e[k] for e in ents) for k in (*COUNTS, "duplicates", "possible_duplicates")}
     totals["enterprises"] = len(ents)
     return {"enterprises": ents, "totals": totals, "duplicate_ids": len(dup_ids)}
 

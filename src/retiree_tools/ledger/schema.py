@@ -12,7 +12,8 @@
 - ``tallies``: counts per submission × county × unit × status × reason × handed over, kept
   with every write, so ``status`` and ``acceptance-report --db`` never scan the people.
 - ``repeated_ids``: the ID numbers on more than one current row, and by how many enterprises
-  (more than one: a campaign-wide duplicate), kept with every submit.
+  (more than one: a campaign-wide duplicate), and ``repeated_people`` the same for a name and
+  birth date (under more than one ID number: possibly one person), kept with every submit.
 - ``handovers``: forms signed and people handed over, per enterprise (and unit) and date.
 - ``events``: the audit trail (init, catalogue, submit, supersede, handover), with user, time,
   file hash and counts.
@@ -114,6 +115,15 @@ repeated_ids = Table(  # revision 0003: kept with every write, so status and acc
     Column("id_key", Text, primary_key=True),  # an ID number on more than one current row
     Column("rows", Integer, nullable=False),
     Column("enterprises", Integer, nullable=False),  # distinct enterprises listing it (> 1: a campaign duplicate)
+)
+
+repeated_people = Table(  # revision 0003: the same name and birth date on more than one current row
+    "repeated_people", metadata,
+    Column("name", Text, primary_key=True),
+    Column("birth_date", Text, primary_key=True),
+    Column("rows", Integer, nullable=False),
+    Column("enterprises", Integer, nullable=False),
+    Column("ids", Integer, nullable=False),  # distinct ID numbers among them (> 1 with > 1 enterprise: possibly one person)
 )
 
 handovers = Table(

@@ -14,7 +14,7 @@ def campaign_status(db: str | None = None, targets: str | Path | None = None) ->
     """The ``status --format json`` document: ``enterprises`` (one entry per enterprise with a
     current submission), ``totals``, ``not_submitted`` (enterprise targets no submission
     matches, by credit code or name) and ``exit_code`` (0: everyone in the targets submitted and
-    nobody in review, rejected or listed twice; else 1)."""
+    nobody in review, rejected, listed twice or possibly listed twice; else 1)."""
     from retiree_tools.acceptance.inputs import read_targets
     from retiree_tools.ledger.documents import targets_in_force
 
@@ -32,6 +32,7 @@ def campaign_status(db: str | None = None, targets: str | Path | None = None) ->
                for t in (tg or []) if t.scope == "enterprise"
                and not ({clean_value(t.key).upper(), clean_value(t.name or "").upper()} & known)]
     t = doc["totals"]
-    settled = not missing and not t["review"] and not t["rejected"] and not t["duplicates"]
+    settled = (not missing and not t["review"] and not t["rejected"] and not t["duplicates"]
+               and not t["possible_duplicates"])
     return {"ledger": ledger.name, **doc, "not_submitted": missing, "targets_given": tg is not None,
             "exit_code": 0 if settled else 1}

@@ -69,6 +69,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ledger.col.handed_over": ("已交接", "Handed over"),
     "ledger.total": ("合计", "Total"),
     "ledger.not_submitted": ("未报送的企业（验收目标中有）：{names}", "enterprises in the targets that have not submitted: {names}"),
+    "ledger.possible_line": ("疑似同一人（姓名、出生日期相同而身份证号码不同，分属不同企业）：{n} 人，请核实（--format json 逐企业列出）",
+                             "possibly the same person (same name and birth date, other ID, other enterprise): {n} people; check them"),
     "ledger.status.handed_over": ("已交接", "handed over"),
     # export / history
     "ledger.export_title": ("管理服务对象基本信息台账", "Basic information ledger of the people served"),
