@@ -136,20 +136,10 @@ def xlsxwriter_wide_print_setup(ws, *, title_rows: tuple[int, int], title_column
 
 def openpyxl_print_setup(ws, *, title_rows: str | None = None, footer: bool = True) -> None:
     """The same for an openpyxl sheet; ``title_rows`` like ``"1:3"``."""
-    from openpyxl.worksheet.properties import PageSetupProperties
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_A4
+    _openpyxl_a4_landscape(ws, fit_to_page=True)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    else:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = MARGINS["left"]
-    ws.page_margins.right = MARGINS["right"]
-    ws.page_margins.top = MARGINS["top"]
-    ws.page_margins.bottom = MARGINS["bottom"]
     ws.print_options.horizontalCentered = True
     if title_rows is not None:
         ws.print_title_rows = title_rows
@@ -157,25 +147,29 @@ def openpyxl_print_setup(ws, *, title_rows: str | None = None, footer: bool = Tr
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def _openpyxl_a4_landscape(ws, *, fit_to_page: bool) -> None:
+    """What every openpyxl sheet's print setup shares: A4 landscape, the margins, fit-to-page on or off."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit_to_page)
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = fit_to_page
+    for side in ("left", "right", "top", "bottom"):
+        setattr(ws.page_margins, side, MARGINS[side])
+
+
 def openpyxl_wide_print_setup(ws, *, title_rows: str, title_columns: str, scale: int = WIDE_SCALE,
                               gridlines: bool = True) -> None:
     """:func:`xlsxwriter_wide_print_setup` for an openpyxl sheet (``title_rows`` like ``"1:3"``,
     ``title_columns`` like ``"D:F"``); ``gridlines=False`` for a sheet of formatted blank rows
     (the blank template: Excel would print their grid, page after empty page)."""
-    from openpyxl.worksheet.properties import PageSetupProperties
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_A4
+    _openpyxl_a4_landscape(ws, fit_to_page=False)
     ws.page_setup.scale = scale
     ws.page_setup.pageOrder = "overThenDown"
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-    else:
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_margins.left = MARGINS["left"]
-    ws.page_margins.right = MARGINS["right"]
-    ws.page_margins.top = MARGINS["top"]
-    ws.page_margins.bottom = MARGINS["bottom"]
     ws.print_options.gridLines = gridlines
     ws.print_title_rows = title_rows
     ws.print_title_cols = title_columns
